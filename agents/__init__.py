@@ -1,0 +1,1 @@
+"""Scenario agents (noise, fire safety, crowd control)."""

@@ -1,0 +1,1 @@
+"""The yukuai service: API, CLI, configuration and errors."""

@@ -1,0 +1,151 @@
+"""The `yukuai` command line. Every command takes --json and then prints one JSON document."""
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.config import get_settings
+from assistant.errors import InvalidInput, YukuaiError
+from assistant.services import Services
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="yukuai: government service assistant (渝快办-style) on embedded defaults.")
+eval_app = typer.Typer(no_args_is_help=True, help="Offline evaluation suites.")
+app.add_typer(eval_app, name="eval")
+err = Console(stderr=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def _fail(e: YukuaiError, as_json: bool) -> NoReturn:
+    if as_json:
+        print(json.dumps({"error": e.to_dict()}, ensure_ascii=False))
+    err.print(f"[red]error[/red] ({e.code}): {e.message}")
+    raise typer.Exit(2 if isinstance(e, InvalidInput) else 1)
+
+
+def _emit(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="A file or folder (.md .txt .html .pdf .docx).")],
+    audience: Annotated[str, typer.Option(
+        help="Audience of files without front matter: internal (default, staff only) or public.")] = "internal",
+    rebuild: Annotated[bool, typer.Option(help="Drop the index and embed everything again.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index PATH incrementally: unchanged documents are skipped, changed ones re-embedded,
+    removed ones deleted. Unreadable or malformed files are reported and skipped.
+
+    Example: yukuai ingest corpora
+    """
+    try:
+        if not path.exists():
+            raise InvalidInput(f"no such file or folder: {path}", code="path_not_found", field="path")
+        if audience not in ("public", "internal"):
+            raise InvalidInput("audience must be public or internal", field="audience")
+        services = Services.build(get_settings())
+        if rebuild:
+            services.store.drop()
+            services = Services.build(get_settings())
+        with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=as_json) as bar:
+            task = bar.add_task("ingest", total=None)
+            report = services.ingestor().run(
+                path, audience, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit(report.to_dict())
+    else:
+        err.print(f"{report.documents} documents: {len(report.added)} added, {len(report.updated)} "
+                  f"updated, {report.unchanged} unchanged, {len(report.deleted)} deleted; "
+                  f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f}s")
+    for f in report.failures:
+        err.print(f"[yellow]skipped[/yellow] {f.path}: {f.reason}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="The question or keywords.")],
+    role: Annotated[str, typer.Option(help="citizen | staff | evaluator | admin")] = "citizen",
+    k: Annotated[int, typer.Option(help="Number of hits.")] = 5,
+    category: Annotated[str | None, typer.Option(help="Only this category, e.g. 公积金.")] = None,
+    region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
+    doc_type: Annotated[str | None, typer.Option(help="service_guide, regulation, policy…")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid | dense | sparse")] = "hybrid",
+    as_json: JsonOpt = False,
+) -> None:
+    """Hybrid search of the corpus as ROLE sees it.
+
+    Example: yukuai search "身份证丢了咋办" --role citizen --k 5 --json
+    """
+    try:
+        services = Services.build(get_settings())
+        hits = services.searcher().search(query, role, k, category=category, region=region,
+                                          doc_type=doc_type, mode=mode)
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit({"query": query, "role": role, "hits": [h.to_dict() for h in hits]})
+        return
+    table = Table("#", "score", "doc", "section", "text")
+    for i, h in enumerate(hits, 1):
+        table.add_row(str(i), f"{h.score:.4f}", f"{h.title}\n{h.doc_id}", h.article or h.section or "",
+                      h.text[:120])
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs).
+
+    Example: yukuai serve --port 8000
+    """
+    import uvicorn
+
+    from assistant.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    dataset: Annotated[Path | None, typer.Option(help="JSONL of questions with gold doc ids.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall@1, Recall@5, MRR and nDCG@10 for hybrid, dense-only and BM25-only search.
+
+    Example: yukuai eval retrieval --json
+    """
+    from evals.retrieval import evaluate, format_table, load_dataset
+
+    try:
+        services = Services.build(get_settings())
+        result = evaluate(services.searcher(), load_dataset(dataset))
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit(result)
+    else:
+        Console().print(format_table(result))

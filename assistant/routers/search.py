@@ -1,0 +1,60 @@
+"""GET/POST /v1/search: hybrid search of the corpus, filtered by the caller's role."""
+
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from assistant.deps import CurrentRole, ServicesDep
+from retrieval.search import MAX_K
+
+router = APIRouter(tags=["search"])
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(description="Question or keywords, 1–2000 characters.")
+    k: int = Field(5, ge=1, le=MAX_K)
+    category: str | None = None
+    region: str | None = None
+    doc_type: str | None = None
+    mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+
+
+class Hit(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    section: str | None
+    article: str | None
+    score: float
+    text: str
+    category: str | None
+    doc_type: str | None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    role: str
+    hits: list[Hit]
+
+
+async def _search(req: SearchRequest, role: str, services) -> SearchResponse:
+    hits = await run_in_threadpool(
+        services.searcher().search, req.query, role, req.k, category=req.category,
+        region=req.region, doc_type=req.doc_type, mode=req.mode,
+    )
+    return SearchResponse(query=req.query, role=role, hits=[h.to_dict() for h in hits])
+
+
+@router.post("/v1/search", response_model=SearchResponse)
+async def search_post(req: SearchRequest, role: CurrentRole, services: ServicesDep):
+    return await _search(req, role, services)
+
+
+@router.get("/v1/search", response_model=SearchResponse)
+async def search_get(role: CurrentRole, services: ServicesDep, q: str = Query(""),
+                     k: int = Query(5, ge=1, le=MAX_K), category: str | None = None,
+                     region: str | None = None, doc_type: str | None = None):
+    req = SearchRequest(query=q, k=k, category=category, region=region, doc_type=doc_type)
+    return await _search(req, role, services)

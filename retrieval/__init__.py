@@ -1,0 +1,1 @@
+"""Ingestion (load, chunk, embed, upsert incrementally) and hybrid search over Qdrant."""

@@ -1,0 +1,141 @@
+"""The embedded default: Qdrant Edge, the Qdrant engine in-process with its shard on disk."""
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import qdrant_edge as qe
+
+from assistant.errors import IndexNotReady
+from retrieval.sparse import SparseVector
+from retrieval.store import (
+    DENSE, INDEXED_FIELDS, RRF_K, SPARSE, STATE_FIELDS, ChunkPoint, DocState, Hit, Mode,
+    SearchFilter, candidates, collect_states,
+)
+
+
+def _filter(flt: SearchFilter) -> qe.Filter:
+    must = []
+    for key, value in flt.conditions().items():
+        match = qe.MatchAny(list(value)) if isinstance(value, tuple) else qe.MatchValue(value)
+        must.append(qe.FieldCondition(key, match=match))
+    return qe.Filter(must=must)
+
+
+def _vectors(point: ChunkPoint) -> dict:
+    vectors: dict = {DENSE: point.dense.tolist()}
+    if point.sparse.indices:
+        vectors[SPARSE] = qe.SparseVector(point.sparse.indices, point.sparse.values)
+    return vectors
+
+
+class QdrantEdgeStore:
+    """A Qdrant Edge shard in `path`; created on first `ensure_collection`."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._shard: qe.EdgeShard | None = None
+        self._lock = threading.Lock()
+        if (self.path / "edge_config.json").exists():
+            self._shard = qe.EdgeShard.load(str(self.path))
+
+    @property
+    def shard(self) -> qe.EdgeShard:
+        if self._shard is None:
+            raise IndexNotReady(
+                f"no index at {self.path}: build it with `yukuai ingest corpora` first"
+            )
+        return self._shard
+
+    def dim(self) -> int | None:
+        """Dense vector size of the existing shard, or None if there is none."""
+        config = self.path / "edge_config.json"
+        if not config.exists():
+            return None
+        return json.loads(config.read_text())["vectors"][DENSE]["size"]
+
+    def ensure_collection(self, dim: int) -> None:
+        with self._lock:
+            if self._shard is not None:
+                have = self.dim()
+                if have != dim:
+                    raise IndexNotReady(
+                        f"the index at {self.path} holds {have}-dimensional vectors but the "
+                        f"embedder makes {dim}: rebuild with `yukuai ingest PATH --rebuild`"
+                    )
+                return
+            config = qe.EdgeConfig(
+                vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+                sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+            )
+            self.path.mkdir(parents=True, exist_ok=True)
+            shard = qe.EdgeShard.create(str(self.path), config)
+            for name in INDEXED_FIELDS:
+                shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
+            self._shard = shard
+
+    def upsert(self, points: list[ChunkPoint]) -> None:
+        if points:
+            self.shard.update(qe.UpdateOperation.upsert_points(
+                [qe.Point(p.id, _vectors(p), p.payload) for p in points]
+            ))
+
+    def delete_doc(self, doc_id: str, keep_hash: str | None = None) -> None:
+        must_not = [qe.FieldCondition("doc_hash", match=qe.MatchValue(keep_hash))] if keep_hash else None
+        flt = qe.Filter(must=[qe.FieldCondition("doc_id", match=qe.MatchValue(doc_id))], must_not=must_not)
+        self.shard.update(qe.UpdateOperation.delete_points_by_filter(flt))
+
+    def doc_states(self) -> dict[str, DocState]:
+        if self._shard is None:
+            return {}
+        payloads, offset = [], None
+        while True:
+            records, offset = self._shard.scroll(
+                qe.ScrollRequest(offset=offset, limit=2048, with_payload=STATE_FIELDS, with_vector=False)
+            )
+            payloads.extend(r.payload for r in records)
+            if offset is None:
+                return collect_states(payloads)
+
+    def query(self, dense: np.ndarray | None, sparse: SparseVector | None, flt: SearchFilter,
+              limit: int, mode: Mode = "hybrid") -> list[Hit]:
+        f = _filter(flt)
+        arms = []
+        if mode in ("hybrid", "dense") and dense is not None:
+            arms.append(qe.Query.Nearest(dense.tolist(), using=DENSE))
+        if mode in ("hybrid", "sparse") and sparse is not None and sparse.indices:
+            arms.append(qe.Query.Nearest(qe.SparseVector(sparse.indices, sparse.values), using=SPARSE))
+        if not arms:
+            return []
+        if mode == "hybrid" and len(arms) == 2:
+            request = qe.QueryRequest(
+                limit=limit, filter=f, with_payload=True, query=qe.Fusion.Rrf(k=RRF_K),
+                prefetches=[qe.Prefetch(limit=candidates(limit), query=a, filter=f) for a in arms],
+            )
+        else:
+            request = qe.QueryRequest(limit=limit, filter=f, with_payload=True, query=arms[0])
+        return [Hit(p.score, p.payload) for p in self.shard.query(request)]
+
+    def count(self) -> int:
+        return 0 if self._shard is None else self._shard.count(qe.CountRequest(exact=True))
+
+    def flush(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+
+    def optimize(self) -> None:
+        if self._shard is not None:
+            self._shard.optimize()
+
+    def drop(self) -> None:
+        """Delete the shard from disk (for a rebuild)."""
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+            self._shard.close()
+            self._shard = None

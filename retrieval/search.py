@@ -1,0 +1,85 @@
+"""Hybrid search: dense (e5) and sparse (BM25/jieba) fused with RRF inside Qdrant.
+
+The caller's role decides which audiences it may see, and that filter is applied inside
+the query itself: a citizen's search cannot return an internal chunk, whatever it asks.
+"""
+
+from dataclasses import asdict, dataclass
+
+from assistant.errors import InvalidInput
+from retrieval.embedding import DenseEmbedder
+from retrieval.sparse import BM25Encoder
+from retrieval.store import Mode, SearchFilter, VectorStore
+
+MAX_QUERY_CHARS = 2000
+MAX_K = 100
+ROLE_AUDIENCES: dict[str, tuple[str, ...]] = {
+    "citizen": ("public",),
+    "evaluator": ("public",),
+    "staff": ("public", "internal"),
+    "admin": ("public", "internal"),
+}
+MODES = ("hybrid", "dense", "sparse")
+
+
+@dataclass
+class SearchHit:
+    """One ranked chunk, as the CLI and the API show it."""
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    section: str | None
+    article: str | None
+    score: float
+    text: str
+    category: str | None
+    doc_type: str | None
+    audience: str
+
+    @classmethod
+    def from_payload(cls, score: float, p: dict) -> "SearchHit":
+        return cls(p["doc_id"], p["chunk_id"], p.get("title", ""), p.get("section"),
+                   p.get("article"), round(float(score), 6), p.get("text", ""),
+                   p.get("category"), p.get("doc_type"), p["audience"])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def validate_query(query: object) -> str:
+    """The stripped query, or InvalidInput naming what is wrong with it."""
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidInput("the query is empty: ask a question or give keywords",
+                           code="query_empty", field="query")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"the query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}",
+                           code="query_too_long", field="query")
+    return query.strip()
+
+
+class Searcher:
+    """Answers search requests from one store with one embedder; build once, share."""
+
+    def __init__(self, store: VectorStore, embedder: DenseEmbedder, encoder: BM25Encoder | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.encoder = encoder or BM25Encoder()
+
+    def search(self, query: str, role: str = "citizen", k: int = 5, *, category: str | None = None,
+               region: str | None = None, doc_type: str | None = None,
+               mode: Mode = "hybrid") -> list[SearchHit]:
+        """Top-`k` chunks for `query` that `role` may see, optionally filtered by payload."""
+        query = validate_query(query)
+        if role not in ROLE_AUDIENCES:
+            raise InvalidInput(f"unknown role {role!r}; one of {sorted(ROLE_AUDIENCES)}",
+                               code="invalid_role", field="role")
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise InvalidInput(f"k must be between 1 and {MAX_K}", code="invalid_k", field="k")
+        if mode not in MODES:
+            raise InvalidInput(f"mode must be one of {MODES}", code="invalid_mode", field="mode")
+        flt = SearchFilter(ROLE_AUDIENCES[role], category, region, doc_type)
+        dense = self.embedder.embed_query(query) if mode != "sparse" else None
+        sparse = self.encoder.encode_query(query) if mode != "dense" else None
+        hits = self.store.query(dense, sparse, flt, k, mode)
+        return [SearchHit.from_payload(h.score, h.payload) for h in hits]
