@@ -49,6 +49,13 @@ class IndexNotReady(YukuaiError):
     status = 503
 
 
+class IndexBusy(YukuaiError):
+    """The embedded index is held open by another process (only one may open it at a time)."""
+
+    code = "index_busy"
+    status = 503
+
+
 class ModelUnavailable(YukuaiError):
     """A configured model is not on disk or cannot be loaded; the message says how to fix it."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import qdrant_edge as qe
 
-from assistant.errors import IndexNotReady
+from assistant.errors import IndexBusy, IndexNotReady
 from retrieval.sparse import SparseVector
 from retrieval.store import (
     DENSE, INDEXED_FIELDS, RRF_K, SPARSE, STATE_FIELDS, ChunkPoint, DocState, Hit, Mode,
@@ -38,16 +38,35 @@ class QdrantEdgeStore:
         self.path = Path(path)
         self._shard: qe.EdgeShard | None = None
         self._lock = threading.Lock()
-        if (self.path / "edge_config.json").exists():
-            self._shard = qe.EdgeShard.load(str(self.path))
+
+    def _exists(self) -> bool:
+        return (self.path / "edge_config.json").exists()
 
     @property
     def shard(self) -> qe.EdgeShard:
+        """The open shard; opened on first use and again after `close()`."""
         if self._shard is None:
-            raise IndexNotReady(
-                f"no index at {self.path}: build it with `yukuai ingest corpora` first"
-            )
+            with self._lock:
+                if self._shard is None:
+                    self._shard = self._open()
         return self._shard
+
+    def _open(self) -> qe.EdgeShard:
+        if not self._exists():
+            raise IndexNotReady(f"no index at {self.path}: build it with `yukuai ingest corpora` first")
+        try:
+            return qe.EdgeShard.load(str(self.path))
+        except Exception as e:  # the binding raises a bare Exception with the engine's text
+            if "WouldBlock" in str(e):
+                raise IndexBusy(
+                    f"the index at {self.path} is open in another process (a running "
+                    "`yukuai serve` or ingest); stop it first, or use a Qdrant server "
+                    "(YUKUAI_QDRANT_URL) to share one index between processes"
+                ) from e
+            raise IndexNotReady(
+                f"the index at {self.path} cannot be opened ({e}); rebuild it with "
+                "`yukuai ingest PATH --rebuild`"
+            ) from e
 
     def dim(self) -> int | None:
         """Dense vector size of the existing shard, or None if there is none."""
@@ -58,7 +77,7 @@ class QdrantEdgeStore:
 
     def ensure_collection(self, dim: int) -> None:
         with self._lock:
-            if self._shard is not None:
+            if self._exists():
                 have = self.dim()
                 if have != dim:
                     raise IndexNotReady(
@@ -88,11 +107,11 @@ class QdrantEdgeStore:
         self.shard.update(qe.UpdateOperation.delete_points_by_filter(flt))
 
     def doc_states(self) -> dict[str, DocState]:
-        if self._shard is None:
+        if not self._exists():
             return {}
         payloads, offset = [], None
         while True:
-            records, offset = self._shard.scroll(
+            records, offset = self.shard.scroll(
                 qe.ScrollRequest(offset=offset, limit=2048, with_payload=STATE_FIELDS, with_vector=False)
             )
             payloads.extend(r.payload for r in records)
@@ -119,7 +138,7 @@ class QdrantEdgeStore:
         return [Hit(p.score, p.payload) for p in self.shard.query(request)]
 
     def count(self) -> int:
-        return 0 if self._shard is None else self._shard.count(qe.CountRequest(exact=True))
+        return self.shard.count(qe.CountRequest(exact=True)) if self._exists() else 0
 
     def flush(self) -> None:
         if self._shard is not None:
