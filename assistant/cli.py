@@ -60,8 +60,7 @@ def ingest(
             raise InvalidInput("audience must be public or internal", field="audience")
         services = Services.build(get_settings())
         if rebuild:
-            services.store.drop()
-            services = Services.build(get_settings())
+            services.store.drop()  # the next ensure_collection creates it afresh
         with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=as_json) as bar:
             task = bar.add_task("ingest", total=None)

@@ -24,9 +24,11 @@ def load_dataset(path: Path | None = None) -> list[dict]:
         if line.strip():
             try:
                 item = json.loads(line)
-                item["question"], item["gold"]  # noqa: B018 - both keys are required
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise InvalidInput(f"{path}:{n}: not a question record ({e})", field="dataset") from e
+            except json.JSONDecodeError as e:
+                raise InvalidInput(f"{path}:{n}: not JSON ({e})", field="dataset") from e
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str) \
+                    or not isinstance(item.get("gold"), list):
+                raise InvalidInput(f"{path}:{n}: needs a question and a gold list", field="dataset")
             items.append(item)
     return items
 

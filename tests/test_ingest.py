@@ -119,3 +119,19 @@ def test_qdrant_client_store_has_the_same_behaviour(sample_corpus, tmp_path, emb
     internal = Searcher(store, embedder).search("工单分拨表", role="citizen", k=20)
     assert all(h.audience == "public" for h in internal)
     store.close()
+
+
+def test_search_before_any_ingest_says_how_to_build_the_index(tmp_path, embedder):
+    from assistant.errors import IndexNotReady
+
+    with pytest.raises(IndexNotReady, match="yukuai ingest corpora"):
+        Searcher(_edge(tmp_path), embedder).search("社保")
+
+
+def test_drop_then_run_rebuilds_from_scratch(sample_corpus, tmp_path, embedder):
+    store = _edge(tmp_path)
+    Ingestor(store, embedder).run(sample_corpus)
+    store.drop()
+    assert store.count() == 0
+    report = Ingestor(store, embedder).run(sample_corpus)
+    assert report.chunks_embedded == store.count() == sum(_expected_chunks(sample_corpus).values())
