@@ -94,7 +94,7 @@ class QdrantClientStore:
                 return collect_states(payloads)
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, flt: SearchFilter,
-              limit: int, mode: Mode = "hybrid") -> list[Hit]:
+              limit: int, mode: Mode = "hybrid", with_dense: bool = False) -> list[Hit]:
         if not self._exists():
             raise IndexNotReady(f"no collection {self.collection!r}: run `yukuai ingest` first")
         f = _filter(flt)
@@ -111,14 +111,23 @@ class QdrantClientStore:
                 query=models.RrfQuery(rrf=models.Rrf(k=RRF_K)),
                 prefetch=[models.Prefetch(query=q, using=u, limit=candidates(limit), filter=f)
                           for q, u in arms],
+                with_vectors=[DENSE] if with_dense else False,
             )
         else:
             q, using = arms[0]
             result = self.client.query_points(
                 self.collection, query=q, using=using, limit=limit, query_filter=f,
-                with_payload=True,
+                with_payload=True, with_vectors=[DENSE] if with_dense else False,
             )
-        return [Hit(p.score, p.payload) for p in result.points]
+        return [Hit(p.score, p.payload, (p.vector or {}).get(DENSE) if with_dense else None)
+                for p in result.points]
+
+    def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[dict]:
+        f = _filter(flt)
+        f.must.append(models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id)))
+        records, _ = self.client.scroll(self.collection, scroll_filter=f, limit=1000,
+                                        with_payload=True, with_vectors=False)
+        return sorted((r.payload for r in records), key=lambda p: int(p["chunk_id"].rsplit("#", 1)[1]))
 
     def count(self) -> int:
         return self.client.count(self.collection, exact=True).count if self._exists() else 0

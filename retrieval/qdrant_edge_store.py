@@ -31,6 +31,11 @@ def _vectors(point: ChunkPoint) -> dict:
     return vectors
 
 
+def _dense_of(point) -> list[float] | None:
+    vector = point.vector
+    return vector.get(DENSE) if isinstance(vector, dict) else vector
+
+
 class QdrantEdgeStore:
     """A Qdrant Edge shard in `path`; created on first `ensure_collection`."""
 
@@ -119,7 +124,7 @@ class QdrantEdgeStore:
                 return collect_states(payloads)
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, flt: SearchFilter,
-              limit: int, mode: Mode = "hybrid") -> list[Hit]:
+              limit: int, mode: Mode = "hybrid", with_dense: bool = False) -> list[Hit]:
         f = _filter(flt)
         arms = []
         if mode in ("hybrid", "dense") and dense is not None:
@@ -132,10 +137,20 @@ class QdrantEdgeStore:
             request = qe.QueryRequest(
                 limit=limit, filter=f, with_payload=True, query=qe.Fusion.Rrf(k=RRF_K),
                 prefetches=[qe.Prefetch(limit=candidates(limit), query=a, filter=f) for a in arms],
+                with_vector=[DENSE] if with_dense else False,
             )
         else:
-            request = qe.QueryRequest(limit=limit, filter=f, with_payload=True, query=arms[0])
-        return [Hit(p.score, p.payload) for p in self.shard.query(request)]
+            request = qe.QueryRequest(limit=limit, filter=f, with_payload=True, query=arms[0],
+                                      with_vector=[DENSE] if with_dense else False)
+        return [Hit(p.score, p.payload, _dense_of(p) if with_dense else None)
+                for p in self.shard.query(request)]
+
+    def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[dict]:
+        f = _filter(flt)
+        f = qe.Filter(must=[*f.must, qe.FieldCondition("doc_id", match=qe.MatchValue(doc_id))])
+        records, _ = self.shard.scroll(qe.ScrollRequest(limit=1000, filter=f, with_payload=True,
+                                                        with_vector=False))
+        return sorted((r.payload for r in records), key=lambda p: int(p["chunk_id"].rsplit("#", 1)[1]))
 
     def count(self) -> int:
         return self.shard.count(qe.CountRequest(exact=True)) if self._exists() else 0

@@ -6,6 +6,8 @@ the query itself: a citizen's search cannot return an internal chunk, whatever i
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from assistant.errors import InvalidInput
 from retrieval.embedding import DenseEmbedder
 from retrieval.sparse import BM25Encoder
@@ -36,12 +38,14 @@ class SearchHit:
     category: str | None
     doc_type: str | None
     audience: str
+    similarity: float | None = None  # cosine of query and chunk: an absolute relevance signal
 
     @classmethod
-    def from_payload(cls, score: float, p: dict) -> "SearchHit":
+    def from_payload(cls, score: float, p: dict, similarity: float | None = None) -> "SearchHit":
         return cls(p["doc_id"], p["chunk_id"], p.get("title", ""), p.get("section"),
                    p.get("article"), round(float(score), 6), p.get("text", ""),
-                   p.get("category"), p.get("doc_type"), p["audience"])
+                   p.get("category"), p.get("doc_type"), p["audience"],
+                   None if similarity is None else round(float(similarity), 4))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,15 +75,25 @@ class Searcher:
                mode: Mode = "hybrid") -> list[SearchHit]:
         """Top-`k` chunks for `query` that `role` may see, optionally filtered by payload."""
         query = validate_query(query)
-        if role not in ROLE_AUDIENCES:
-            raise InvalidInput(f"unknown role {role!r}; one of {sorted(ROLE_AUDIENCES)}",
-                               code="invalid_role", field="role")
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}", code="invalid_k", field="k")
         if mode not in MODES:
             raise InvalidInput(f"mode must be one of {MODES}", code="invalid_mode", field="mode")
-        flt = SearchFilter(ROLE_AUDIENCES[role], category, region, doc_type)
-        dense = self.embedder.embed_query(query) if mode != "sparse" else None
+        flt = self.role_filter(role, category=category, region=region, doc_type=doc_type)
+        dense = self.embedder.embed_query(query)
         sparse = self.encoder.encode_query(query) if mode != "dense" else None
-        hits = self.store.query(dense, sparse, flt, k, mode)
-        return [SearchHit.from_payload(h.score, h.payload) for h in hits]
+        hits = self.store.query(dense, sparse, flt, k, mode, with_dense=True)
+        return [SearchHit.from_payload(h.score, h.payload,
+                                       None if h.dense is None else float(np.dot(dense, h.dense)))
+                for h in hits]
+
+    def role_filter(self, role: str, **payload: str | None) -> SearchFilter:
+        """The filter every read on behalf of `role` must use."""
+        if role not in ROLE_AUDIENCES:
+            raise InvalidInput(f"unknown role {role!r}; one of {sorted(ROLE_AUDIENCES)}",
+                               code="invalid_role", field="role")
+        return SearchFilter(ROLE_AUDIENCES[role], **payload)
+
+    def document(self, doc_id: str, role: str = "citizen") -> list[dict]:
+        """All chunks of one document, if `role` may see it (else an empty list)."""
+        return self.store.doc_chunks(doc_id, self.role_filter(role))

@@ -38,6 +38,7 @@ class ChunkPoint:
 class Hit:
     score: float
     payload: dict
+    dense: list[float] | None = None  # the chunk's dense vector, when asked for
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,11 @@ class VectorStore(Protocol):
 
     def query(
         self, dense: np.ndarray | None, sparse: SparseVector | None, flt: SearchFilter,
-        limit: int, mode: Mode = "hybrid",
+        limit: int, mode: Mode = "hybrid", with_dense: bool = False,
     ) -> list[Hit]: ...
+
+    def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[dict]:
+        """Payloads of every chunk of `doc_id` that `flt` admits, in chunk order."""
 
     def count(self) -> int: ...
 
