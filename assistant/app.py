@@ -1,19 +1,23 @@
 """The FastAPI application: services built once in the lifespan, errors mapped in one place."""
 
 import logging
+import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from assistant.config import Settings, get_settings
 from assistant.errors import YukuaiError
-from assistant.routers import health, search
+from assistant.metrics import Metrics
+from assistant.routers import ask, chat, health, models, search
 from assistant.services import Services
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _error(status: int, code: str, message: str, **extra) -> JSONResponse:
@@ -23,7 +27,8 @@ def _error(status: int, code: str, message: str, **extra) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(YukuaiError)
     async def yukuai_error(request: Request, exc: YukuaiError):
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+        headers = {"Retry-After": "60"} if exc.status == 429 else None
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -43,18 +48,81 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal_error", "internal error; it has been logged")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; `settings` defaults to the environment's (tests pass their own)."""
+class BodyLimit:
+    """Rejects request bodies over `limit` bytes with 413, whether or not they declare a length."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return await self._reject(send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._reject(send)
+
+    async def _reject(self, send):
+        response = _error(413, "payload_too_large", f"request body over {self.limit} bytes")
+        await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+        await send({"type": "http.response.body", "body": response.body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; `settings` defaults to the environment's. Tests may hand in `services`
+    they built (and close themselves)."""
+    settings = services.settings if services else settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.services = Services.build(settings or get_settings())
+        own = services is None
+        app.state.services = Services.build(settings) if own else services
+        app.state.services.models  # noqa: B018 - a broken model config fails at start
         yield
-        app.state.services.close()
+        if own:
+            app.state.services.close()
 
     app = FastAPI(title="yukuai", version="0.1.0", lifespan=lifespan,
                   description="渝快办-style government service assistant API.")
+    app.state.metrics = Metrics()
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(search.router)
+    for router in (health.router, search.router, chat.router, ask.router, models.router):
+        app.include_router(router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = route.path if route else "unmatched"
+        app.state.metrics.requests.labels(path, str(response.status_code)).inc()
+        app.state.metrics.latency.labels(path).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics():
+        return Response(app.state.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    @app.get("/", include_in_schema=False)
+    async def chat_page():
+        return FileResponse(STATIC / "index.html")
+
     return app

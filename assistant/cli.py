@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -112,6 +113,40 @@ def search(
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, as a citizen would ask it.")],
+    session: Annotated[str | None, typer.Option(help="Conversation id: follow-ups use its history.")] = None,
+    role: Annotated[str, typer.Option(help="citizen | staff | evaluator | admin")] = "citizen",
+    model: Annotated[str | None, typer.Option(help="A model from model_configs/ (default: extractive).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from the corpus, with citations (the same answer as POST /v1/ask).
+
+    Example: yukuai ask "身份证丢了怎么补办" --json
+             yukuai ask "那要多少钱？" --session s1
+    """
+    from assistant.db import caller_id
+    from assistant.routers.ask import ask as answer_question
+
+    try:
+        if session is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", session):
+            raise InvalidInput("session must be 1-64 letters, digits, . _ or -", field="session")
+        services = Services.build(get_settings())
+        body, _ = answer_question(services, question, role, caller_id(None, "cli"), session, model)
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit(body)
+        return
+    if body["notice"]:
+        err.print(f"[yellow]{body['notice']}[/yellow]")
+    Console().print(body["answer"])
+    for c in body["citations"]:
+        Console().print(f"[dim][{c['n']}] {c['title']} · {c['article'] or c['section'] or ''}[/dim]")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
@@ -148,3 +183,31 @@ def eval_retrieval(
         _emit(result)
     else:
         Console().print(format_table(result))
+
+
+@eval_app.command("answers")
+def eval_answers(
+    dataset: Annotated[Path | None, typer.Option(help="JSONL of questions with key facts.")] = None,
+    model: Annotated[list[str] | None, typer.Option(help="Models to compare (repeat).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Key-fact coverage, citation precision, unsupported-number rate and refusal accuracy,
+    for one or more models side by side.
+
+    Example: yukuai eval answers --json
+             yukuai eval answers --model extractive --model qwen2.5-7b-instruct
+    """
+    from evals.answers import evaluate, format_table, load
+
+    try:
+        services = Services.build(get_settings())
+        items = load(dataset)
+        results = [evaluate(services.pipeline, items, m) for m in (model or [None])]
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit(results[0] if len(results) == 1 else results)
+    else:
+        for result in results:
+            Console().print(format_table(result))

@@ -36,10 +36,23 @@ class Settings(BaseSettings):
         description='API key -> role, e.g. YUKUAI_API_KEYS=\'{"k1": "staff"}\'.',
     )
     anonymous_role: str = Field("citizen", description="Role of a request without a key.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the store; unset = SQLite in data_dir."
+    )
+    model_config_dirs: list[Path] = Field(
+        default_factory=lambda: [PROJECT_ROOT / "model_configs"],
+        description="Folders of model YAML files (later folders add to or override earlier).",
+    )
+    rate_limit_per_minute: int = Field(120, description="Per caller; 0 turns the limit off.")
+    max_body_bytes: int = Field(256_000, description="Larger request bodies get 413.")
 
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'yukuai.db'}"
 
 
 @lru_cache

@@ -1,10 +1,12 @@
 """FastAPI dependencies, as Annotated aliases used by the routers."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from assistant.config import Settings
+from assistant.db import caller_id
 from assistant.errors import Unauthorized
 from assistant.services import Services
 
@@ -13,11 +15,17 @@ def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
+def _api_key(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return request.headers.get("x-api-key") or None
+
+
 def get_role(request: Request) -> str:
     """The caller's role from `Authorization: Bearer KEY` or `X-API-Key`; no key = anonymous role."""
     settings: Settings = request.app.state.services.settings
-    auth = request.headers.get("authorization", "")
-    key = auth[7:].strip() if auth.lower().startswith("bearer ") else request.headers.get("x-api-key")
+    key = _api_key(request)
     if not key:
         return settings.anonymous_role
     role = settings.api_keys.get(key)
@@ -26,5 +34,21 @@ def get_role(request: Request) -> str:
     return role
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: role and a hashed identity (for sessions, audit and the rate limit)."""
+
+    role: str
+    id: str
+
+
+def get_caller(request: Request, role: Annotated[str, Depends(get_role)]) -> Caller:
+    services: Services = request.app.state.services
+    caller = Caller(role, caller_id(_api_key(request), request.client.host if request.client else None))
+    services.limiter.check(caller.id)
+    return caller
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
 CurrentRole = Annotated[str, Depends(get_role)]
+CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -22,6 +22,7 @@ from retrieval.search import Searcher, SearchHit, validate_query
 
 log = logging.getLogger(__name__)
 
+ASK_TOPIC = "请告诉我您要办理或咨询的具体事项（例如：身份证补领、公积金租房提取），我再为您查询。"
 HANDOFF = ("抱歉，现有政务知识库中没有找到能直接回答这个问题的内容，我不能凭猜测作答。"
            "建议拨打12345政务服务便民热线，或到就近的政务服务中心人工窗口咨询。")
 NOTICE_GUARD = "模型生成的回答未通过引用核验，以下改为依据原文摘录的回答。"
@@ -92,7 +93,7 @@ class AnswerPipeline:
             return 0.0
         texts = [self._doc_text(chunks) for chunks in docs.values()]
         coverage = max((sum(t in text for t in q.topics) / len(q.topics) for text in texts),
-                       default=0.0) if q.topics else 1.0
+                       default=0.0) if q.topics else 0.0
         return confidence(coverage, max(h.similarity or 0.0 for h in hits))
 
     def _clarify(self, q: Question, hits: list[SearchHit], docs: dict[str, list[dict]]) -> list[str]:
@@ -147,6 +148,8 @@ class AnswerPipeline:
         conf = self._confidence(q, hits, docs)
         base = {"model": config.name, "focus": q.focus, "standalone_query": q.standalone,
                 "confidence": conf}
+        if not q.topics:  # 那要多少钱？ with nothing before it: ask, don't guess
+            return Answer(ASK_TOPIC, [], handoff=False, **{**base, "confidence": 0.0})
         if conf < 0.5:
             return Answer(HANDOFF, [], handoff=True, **base)
         options = self._clarify(q, hits, docs)

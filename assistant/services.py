@@ -1,8 +1,13 @@
 """Builds the long-lived parts (store, embedder, searcher) from the settings, once."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.config import Settings
+from assistant.db import Store
+from assistant.models import ModelRegistry
+from assistant.pipeline import AnswerPipeline
+from assistant.ratelimit import RateLimiter
 from retrieval.embedding import DenseEmbedder, load_embedder
 from retrieval.ingest import Ingestor
 from retrieval.search import Searcher
@@ -16,6 +21,10 @@ class Services:
     settings: Settings
     store: VectorStore
     embedder: DenseEmbedder
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self):
+        self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
 
     @classmethod
     def build(cls, settings: Settings) -> "Services":
@@ -29,5 +38,20 @@ class Services:
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.embedder)
 
+    @cached_property
+    def models(self) -> ModelRegistry:
+        return ModelRegistry.from_dirs(*self.settings.model_config_dirs)
+
+    @cached_property
+    def pipeline(self) -> AnswerPipeline:
+        return AnswerPipeline(self.searcher(), self.models)
+
+    @cached_property
+    def db(self) -> Store:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return Store(self.settings.store_url)
+
     def close(self) -> None:
         self.store.close()
+        if "db" in self.__dict__:
+            self.db.close()

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from assistant.deps import CurrentRole, ServicesDep
+from assistant.deps import CallerDep, ServicesDep
 from retrieval.search import MAX_K
 
 router = APIRouter(tags=["search"])
@@ -48,13 +48,13 @@ async def _search(req: SearchRequest, role: str, services) -> SearchResponse:
 
 
 @router.post("/v1/search", response_model=SearchResponse)
-async def search_post(req: SearchRequest, role: CurrentRole, services: ServicesDep):
-    return await _search(req, role, services)
+async def search_post(req: SearchRequest, caller: CallerDep, services: ServicesDep):
+    return await _search(req, caller.role, services)
 
 
 @router.get("/v1/search", response_model=SearchResponse)
-async def search_get(role: CurrentRole, services: ServicesDep, q: str = Query(""),
+async def search_get(caller: CallerDep, services: ServicesDep, q: str = Query(""),
                      k: int = Query(5, ge=1, le=MAX_K), category: str | None = None,
                      region: str | None = None, doc_type: str | None = None):
     req = SearchRequest(query=q, k=k, category=category, region=region, doc_type=doc_type)
-    return await _search(req, role, services)
+    return await _search(req, caller.role, services)

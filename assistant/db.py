@@ -1,0 +1,104 @@
+"""The store: conversation turns and the audit trail (SQLite by default, PostgreSQL by URL).
+
+Everything written here has already been through `mask_pii`: the store never holds an ID
+number, a phone number or an announced name.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from assistant.masking import mask_pii
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Turn(Base):
+    """One question of a conversation, as it was understood."""
+
+    __tablename__ = "turns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)  # hashed caller identity
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    question: Mapped[str] = mapped_column(Text)
+    standalone: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    doc_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    handoff: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditRecord(Base):
+    """Who asked what through which endpoint, and what the service answered with."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    caller: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    endpoint: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list] = mapped_column(JSON, default=list)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    handoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+def caller_id(api_key: str | None, client: str | None) -> str:
+    """A stable, non-reversible identity for a key (or an anonymous client address)."""
+    raw = f"key:{api_key}" if api_key else f"anon:{client or '-'}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+class Store:
+    """Conversation memory and audit records."""
+
+    def __init__(self, url: str):
+        kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
+        self.engine = create_engine(url, **kwargs)
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def history(self, owner: str, session_id: str, limit: int = 6) -> list[str]:
+        """The earlier questions of a conversation, oldest first (already resolved)."""
+        with self._session() as s:
+            rows = s.scalars(select(Turn.standalone).where(Turn.owner == owner, Turn.session_id == session_id)
+                             .order_by(Turn.id.desc()).limit(limit)).all()
+        return list(reversed(rows))
+
+    def add_turn(self, owner: str, session_id: str, question: str, standalone: str, answer: str,
+                 doc_id: str | None, handoff: bool) -> None:
+        with self._session() as s, s.begin():
+            s.add(Turn(owner=owner, session_id=session_id, question=mask_pii(question),
+                       standalone=mask_pii(standalone), answer=mask_pii(answer[:2000]),
+                       doc_id=doc_id, handoff=handoff))
+
+    def audit(self, *, caller: str, role: str, endpoint: str, question: str, answer: str = "",
+              model: str | None = None, citations: list | None = None, confidence: float | None = None,
+              handoff: bool = False, notice: str | None = None) -> None:
+        with self._session() as s, s.begin():
+            s.add(AuditRecord(caller=caller, role=role, endpoint=endpoint, model=model,
+                              question=mask_pii(question[:4000]), answer=mask_pii(answer[:2000]),
+                              citations=json.loads(json.dumps(citations or [])),
+                              confidence=confidence, handoff=handoff, notice=notice))
+
+    def audit_records(self, limit: int = 100) -> list[AuditRecord]:
+        with self._session() as s:
+            return list(s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+__all__ = ["Store", "Session", "caller_id"]

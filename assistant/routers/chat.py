@@ -1,0 +1,108 @@
+"""POST /v1/chat/completions: OpenAI-compatible chat, grounded in the corpus, with citations.
+
+Citations travel as [n] markers in the text and as the `citations` list, which the final
+streamed chunk carries too. The last user message is the question; earlier user messages
+are the conversation it may follow up on.
+"""
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+from sse_starlette.sse import EventSourceResponse
+
+from assistant.backends import BackendError
+from assistant.deps import CallerDep, ServicesDep
+from assistant.errors import InvalidInput
+from assistant.pipeline import Answer
+from assistant.protocol import (
+    ChatCompletion, ChatCompletionRequest, Choice, Citation, ResponseMessage, Usage,
+)
+
+router = APIRouter(tags=["chat"])
+
+
+def _usage(prompt: str, completion: str) -> Usage:
+    # Characters, not tokens: the extractive default has no tokenizer.
+    return Usage(prompt_tokens=len(prompt), completion_tokens=len(completion),
+                 total_tokens=len(prompt) + len(completion))
+
+
+def _completion(answer: Answer, question: str) -> ChatCompletion:
+    text = (f"{answer.notice}\n" if answer.notice else "") + answer.answer
+    return ChatCompletion(
+        model=answer.model, choices=[Choice(message=ResponseMessage(content=text))],
+        usage=_usage(question, text), citations=[Citation(**c) for c in answer.citations],
+        handoff=answer.handoff, clarify=answer.clarify, notice=answer.notice)
+
+
+def _chunk(base: dict, delta: dict, finish: str | None = None, **extra) -> str:
+    return json.dumps({**base, "object": "chat.completion.chunk",
+                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra},
+                      ensure_ascii=False)
+
+
+@router.post("/v1/chat/completions", response_model=ChatCompletion,
+             response_model_exclude_none=False)
+async def chat_completions(req: ChatCompletionRequest, caller: CallerDep, services: ServicesDep,
+                           request: Request):
+    config = services.models.get(req.model)
+    services.models.check_access(config, caller.role)
+    users = [m.content for m in req.messages if m.role == "user" and m.content and m.content.strip()]
+    if not users:
+        raise InvalidInput("messages holds no user message with text", code="no_user_message",
+                           field="messages")
+    if not config.grounded:
+        return await _raw(req, config, services)
+    question, history = users[-1], users[:-1]
+    answer = await run_in_threadpool(
+        services.pipeline.answer, question, role=caller.role, model=config.name, history=history,
+        temperature=req.temperature, max_tokens=req.max_tokens)
+    request.app.state.metrics.answer(answer)
+    await run_in_threadpool(
+        services.db.audit, caller=caller.id, role=caller.role, endpoint="chat", question=question,
+        answer=answer.answer, model=answer.model, citations=[c["chunk_id"] for c in answer.citations],
+        confidence=answer.confidence, handoff=answer.handoff, notice=answer.notice)
+    completion = _completion(answer, question)
+    if not req.stream:
+        return completion
+
+    async def events():
+        base = {"id": completion.id, "created": completion.created, "model": completion.model}
+        yield _chunk(base, {"role": "assistant", "content": ""})
+        text = completion.choices[0].message.content
+        for i in range(0, len(text), 24):
+            yield _chunk(base, {"content": text[i:i + 24]})
+        yield _chunk(base, {}, "stop", citations=[c.model_dump() for c in completion.citations],
+                     handoff=completion.handoff, clarify=completion.clarify, notice=completion.notice)
+        yield "[DONE]"
+
+    return EventSourceResponse(events(), sep="\n")
+
+
+async def _raw(req: ChatCompletionRequest, config, services: ServicesDep):
+    """A model served as is, for staff: what vLLM would answer, without retrieval or guard."""
+    messages = [m.model_dump() for m in req.messages]
+    params = {"temperature": config.params.get("temperature", 0.0) if req.temperature is None else req.temperature,
+              "max_tokens": config.params.get("max_tokens", 256) if req.max_tokens is None else req.max_tokens}
+    # Load the model now, so that a missing one is a clean 503 rather than a broken stream.
+    await run_in_threadpool(services.models.backend, config.name)
+    if not req.stream:
+        text = await run_in_threadpool(services.pipeline.raw, config.name, messages, stream=False, **params)
+        prompt = "".join(m["content"] or "" for m in messages)
+        return ChatCompletion(model=config.name, choices=[Choice(message=ResponseMessage(content=text))],
+                              usage=_usage(prompt, text))
+    pieces = services.pipeline.raw(config.name, messages, stream=True, **params)
+    base = {"id": ChatCompletion.model_fields["id"].default_factory(), "created": 0, "model": config.name}
+
+    async def events():
+        yield _chunk(base, {"role": "assistant", "content": ""})
+        try:
+            async for piece in iterate_in_threadpool(pieces):
+                yield _chunk(base, {"content": piece})
+        except BackendError as e:
+            yield json.dumps({"error": e.to_dict()})
+        yield _chunk(base, {}, "stop")
+        yield "[DONE]"
+
+    return EventSourceResponse(events(), sep="\n")
