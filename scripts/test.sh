@@ -2,5 +2,13 @@
 # Sets up the test environment and runs the whole suite (slow tests included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The chat-page test drives Debian's Chromium (Playwright never downloads a browser here).
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
 bash scripts/setup.sh test
 .venv/bin/python -m pytest "$@"

@@ -1,7 +1,14 @@
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
+import yaml
+
+from assistant.app import create_app
 
 from assistant.config import Settings
 from assistant.services import Services
@@ -12,6 +19,7 @@ from retrieval.qdrant_edge_store import QdrantEdgeStore
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpora"
 LAWS = ROOT.parent / "shared" / "reference" / "laws"
+STAFF_KEY, CITIZEN_KEY = "staff-test-key", "citizen-test-key"
 
 # A small slice of the corpus for the ingestion-behaviour tests: one of each kind.
 SAMPLE = [
@@ -65,3 +73,70 @@ def corpus_services(corpus_settings, embedder):
 @pytest.fixture(scope="session")
 def searcher(corpus_services):
     return corpus_services.searcher()
+
+
+def _tiny_model(path):
+    """A 2-layer Qwen2 with random weights and a byte-level BPE tokenizer with a chat template."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator(["居民身份证补领 申请材料 办理时限 收费标准 公积金 提取"] * 10, trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<unk>", "<|im_start|>", "<|im_end|>", "<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="<unk>", eos_token="<|im_end|>",
+                                   pad_token="<|endoftext|>")
+    fast.chat_template = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}"
+                          "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+    fast.save_pretrained(path)
+    torch.manual_seed(0)
+    Qwen2ForCausalLM(Qwen2Config(
+        vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=32768,
+        eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id)).save_pretrained(path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory, corpus_services):
+    tmp = tmp_path_factory.mktemp("serve")
+    _tiny_model(tmp / "tiny")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+    configs = tmp / "configs"
+    configs.mkdir()
+    extra = {
+        "tiny-raw": {"backend": "transformers", "path": str(tmp / "tiny"), "grounded": False,
+                     "params": {"temperature": 0, "max_tokens": 12}},
+        "tiny-local": {"backend": "transformers", "path": str(tmp / "tiny"),
+                       "params": {"temperature": 0, "max_tokens": 12}},
+        "tiny-remote": {"backend": "openai", "base_url": url, "served_model": "tiny-raw",
+                        "api_key": STAFF_KEY, "params": {"temperature": 0, "max_tokens": 12}},
+        "remote-down": {"backend": "openai", "base_url": f"http://127.0.0.1:{_free_port()}/v1",
+                        "timeout_s": 5},
+    }
+    for name, body in extra.items():
+        (configs / f"{name}.yaml").write_text(yaml.safe_dump({"name": name, **body}), encoding="utf-8")
+    settings = corpus_services.settings.model_copy(update={
+        "model_config_dirs": [ROOT / "model_configs", configs], "data_dir": tmp / "data",
+        "api_keys": {STAFF_KEY: "staff", CITIZEN_KEY: "citizen"}, "rate_limit_per_minute": 0})
+    services = Services(settings, corpus_services.store, corpus_services.embedder)
+    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started:
+        assert time.time() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.1)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
