@@ -3,7 +3,6 @@
 import json
 import logging
 import re
-import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -14,6 +13,7 @@ from rich.table import Table
 
 from assistant.config import get_settings
 from assistant.errors import InvalidInput, YukuaiError
+from assistant.logs import configure_logging
 from assistant.services import Services
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -37,8 +37,7 @@ def _emit(data: object) -> None:
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 @app.command()
@@ -159,7 +158,8 @@ def serve(
 
     from assistant.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    configure_logging(logging.INFO)
+    uvicorn.run(create_app(), host=host, port=port, log_config=None)
 
 
 @eval_app.command("retrieval")
