@@ -83,6 +83,14 @@ class AnswerPipeline:
         return docs
 
     @staticmethod
+    def _best_by_doc(hits: list[SearchHit]) -> dict[str, float]:
+        """Each document's best chunk similarity, in retrieval order."""
+        best: dict[str, float] = {}
+        for h in hits:
+            best.setdefault(h.doc_id, h.similarity or 0.0)
+        return best
+
+    @staticmethod
     def _doc_text(chunks: list[dict]) -> str:
         head = chunks[0] if chunks else {}
         return " ".join([head.get("title", ""), " ".join(head.get("aliases") or []),
@@ -101,9 +109,7 @@ class AnswerPipeline:
         (身份证怎么办: 首次申领 / 换领 / 补领 / 临时)."""
         if len(re.sub(r"[\s，。？！?!,.]", "", q.text)) > CLARIFY_MAX_CHARS or q.standalone != q.text:
             return []
-        best: dict[str, float] = {}
-        for h in hits:
-            best.setdefault(h.doc_id, h.similarity or 0.0)
+        best = self._best_by_doc(hits)
         guides = [d for d in best if docs.get(d) and docs[d][0].get("doc_type") == "service_guide"]
         if len(guides) < 2 or guides[0] != next(iter(best)):
             return []
@@ -123,9 +129,7 @@ class AnswerPipeline:
         top = hits[0].doc_id
         if q.focus == "basis" or docs[top][0].get("doc_type") == "service_guide":
             return top
-        best: dict[str, float] = {}
-        for h in hits:
-            best.setdefault(h.doc_id, h.similarity or 0.0)
+        best = self._best_by_doc(hits)
         for doc_id, sim in best.items():
             if doc_id in docs and docs[doc_id] and docs[doc_id][0].get("doc_type") == "service_guide" \
                     and best[top] - sim < GUIDE_PREFERENCE_GAP:
