@@ -8,7 +8,9 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, select
+from sqlalchemy import (
+    JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assistant.masking import mask_pii
@@ -55,6 +57,13 @@ class AuditRecord(Base):
     notice: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+def _sqlite_wal(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def caller_id(api_key: str | None, client: str | None) -> str:
     """A stable, non-reversible identity for a key (or an anonymous client address)."""
     raw = f"key:{api_key}" if api_key else f"anon:{client or '-'}"
@@ -65,8 +74,12 @@ class Store:
     """Conversation memory and audit records."""
 
     def __init__(self, url: str):
-        kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
-        self.engine = create_engine(url, **kwargs)
+        sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, **({"connect_args": {"check_same_thread": False}} if sqlite else {}))
+        if sqlite:
+            # WAL lets readers and the one writer proceed together and fsyncs at checkpoints,
+            # not on every audit record; a crash can lose the last records, never corrupt them.
+            event.listen(self.engine, "connect", _sqlite_wal)
         Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 

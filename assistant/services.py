@@ -32,8 +32,13 @@ class Services:
                            settings.qdrant_api_key)
         return cls(settings, store, load_embedder(settings.embedder))
 
-    def searcher(self) -> Searcher:
+    @cached_property
+    def _searcher(self) -> Searcher:
         return Searcher(self.store, self.embedder)
+
+    def searcher(self) -> Searcher:
+        """The process's one searcher (it holds the query-embedding cache)."""
+        return self._searcher
 
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.embedder)

@@ -197,13 +197,15 @@ def main():
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--budget", type=float, default=30.0, help="seconds of queries per cell")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--backends", default=",".join(BACKENDS), help="comma-separated subset")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     console = Console()
     qs = queries(args.queries)
     results: dict = {"search": {}, "ingest": None}
-    for n in map(int, args.sizes.split(",")):
-        for name, fn in BACKENDS.items():
+    chosen = {name: fn for name, fn in BACKENDS.items() if name in args.backends.split(",")}
+    for n in map(int, filter(None, args.sizes.split(","))):
+        for name, fn in chosen.items():
             if n > LIMITS.get(name, n):
                 continue
             with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 from assistant.errors import InvalidInput
+from assistant.services import Services
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -96,10 +97,11 @@ def test_cli_search_reports_bad_input_without_a_traceback(corpus_services):
 
 
 @pytest.fixture(scope="module")
-def client(corpus_services):
-    settings = corpus_services.settings.model_copy(update={"api_keys": {"staff-key": "staff"}})
-    corpus_services.store.close()  # the app opens the shard itself
-    with TestClient(create_app(settings)) as c:
+def client(corpus_services, tmp_path_factory):
+    settings = corpus_services.settings.model_copy(update={
+        "api_keys": {"staff-key": "staff"}, "data_dir": tmp_path_factory.mktemp("search-api")})
+    services = Services(settings, corpus_services.store, corpus_services.embedder)
+    with TestClient(create_app(services=services)) as c:
         yield c
 
 
