@@ -80,6 +80,17 @@ def timed(fn, qs, budget_s: float, min_n: int = 5):
             "qps": round(len(lat) / total, 1)}
 
 
+def fill(store, n: int) -> None:
+    """Upsert n synthetic points in batches."""
+    batch = []
+    for p in synthetic(n):
+        batch.append(p)
+        if len(batch) == 2_000:
+            store.upsert(batch)
+            batch = []
+    store.upsert(batch)
+
+
 def bench_edge(n, qs, budget, tmp):
     import qdrant_edge as qe
 
@@ -88,13 +99,7 @@ def bench_edge(n, qs, budget, tmp):
     store = QdrantEdgeStore(Path(tmp) / "edge")
     store.ensure_collection(DIM)
     t = time.perf_counter()
-    batch = []
-    for p in synthetic(n):
-        batch.append(p)
-        if len(batch) == 2_000:
-            store.upsert(batch)
-            batch = []
-    store.upsert(batch)
+    fill(store, n)
     store.optimize()
     build = time.perf_counter() - t
     out = {
@@ -116,13 +121,7 @@ def bench_qdrant_local(n, qs, budget, tmp):
     store = QdrantClientStore(QdrantClient(location=":memory:"), "bench")
     store.ensure_collection(DIM)
     t = time.perf_counter()
-    batch = []
-    for p in synthetic(n):
-        batch.append(p)
-        if len(batch) == 2_000:
-            store.upsert(batch)
-            batch = []
-    store.upsert(batch)
+    fill(store, n)
     build = time.perf_counter() - t
     out = {
         "hybrid": timed(lambda q: store.query(q[0], q[1], CITIZEN, 10, "hybrid"), qs, budget),
