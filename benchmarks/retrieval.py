@@ -92,8 +92,6 @@ def fill(store, n: int) -> None:
 
 
 def bench_edge(n, qs, budget, tmp):
-    import qdrant_edge as qe
-
     from retrieval.qdrant_edge_store import QdrantEdgeStore
 
     store = QdrantEdgeStore(Path(tmp) / "edge")
@@ -109,7 +107,6 @@ def bench_edge(n, qs, budget, tmp):
     }
     assert all(h.payload["audience"] == "public" for h in store.query(qs[0][0], qs[0][1], CITIZEN, 50))
     store.close()
-    del qe
     return out
 
 
