@@ -10,5 +10,7 @@ if ! command -v chromium >/dev/null; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
+# The store tests run against a real PostgreSQL server as well as SQLite.
+export YUKUAI_TEST_DATABASE_URL="${YUKUAI_TEST_DATABASE_URL:-$(bash scripts/postgres.sh)}"
 bash scripts/setup.sh test
 .venv/bin/python -m pytest "$@"
