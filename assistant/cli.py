@@ -125,7 +125,7 @@ def ask(
              yukuai ask "那要多少钱？" --session s1
     """
     from assistant.db import caller_id
-    from assistant.routers.ask import ask as answer_question
+    from assistant.conversation import ask as answer_question
 
     try:
         if session is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", session):

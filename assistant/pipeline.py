@@ -9,7 +9,6 @@ the corpus cannot answer gets a hand-off to 12345, never a guess.
 import logging
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from assistant import grounding
@@ -210,15 +209,6 @@ class AnswerPipeline:
             return generated.strip(), None
         log.info("generated answer rejected by the guard: %s", check.problems[:3])
         return draft.text, NOTICE_GUARD
-
-    def stream(self, question: str, **kwargs) -> Iterator[tuple[str, object]]:
-        """("delta", text) pieces, then ("done", Answer). The answer is verified before the
-        first piece is sent, so nothing unverified ever reaches the reader."""
-        result = self.answer(question, **kwargs)
-        text = (f"{result.notice}\n" if result.notice else "") + result.answer
-        for i in range(0, len(text), 24):
-            yield "delta", text[i:i + 24]
-        yield "done", result
 
     def raw(self, model: str, messages: list[dict], temperature: float, max_tokens: int,
             stream: bool):

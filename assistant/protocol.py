@@ -13,6 +13,10 @@ from pydantic import BaseModel, Field
 MAX_MESSAGES = 50
 
 
+def completion_id() -> str:
+    return f"chatcmpl-{uuid.uuid4().hex[:24]}"
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
     content: str | None = ""
@@ -59,7 +63,7 @@ class Usage(BaseModel):
 
 
 class ChatCompletion(BaseModel):
-    id: str = Field(default_factory=lambda: f"chatcmpl-{uuid.uuid4().hex[:24]}")
+    id: str = Field(default_factory=completion_id)
     object: Literal["chat.completion"] = "chat.completion"
     created: int = Field(default_factory=lambda: int(time.time()))
     model: str

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from retrieval.text import STOPWORDS, _tokenizer
+from retrieval.text import STOPWORDS, segment
 
 _LEXICON = Path(__file__).resolve().parent / "lexicon.yaml"
 _NUMERIC = re.compile(r"^[\d.]+$|^[a-z0-9]+$")
@@ -35,7 +35,7 @@ def focus_of(question: str) -> str:
 def topic_words(question: str) -> list[str]:
     """The words that say what the question is about (身份证, 公积金, 年检…), in order."""
     generic = lexicon()["generic_words"]
-    words = _tokenizer().lcut(question)
+    words = segment(question)
     return [w for w in dict.fromkeys(words) if len(w) >= 2 and w not in generic
             and w not in STOPWORDS and not _NUMERIC.match(w.lower())]
 

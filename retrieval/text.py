@@ -54,6 +54,13 @@ def tokenize(text: str) -> list[str]:
     return [t for t in (w.strip().lower() for w in raw) if t and t not in STOPWORDS]
 
 
+def segment(text: str) -> list[str]:
+    """Precise-mode jieba words of `text`, as written (no filtering)."""
+    tokenizer = _tokenizer()
+    with _lock:
+        return tokenizer.lcut(text)
+
+
 def expand_query(query: str) -> str:
     """Append the corpus wording of colloquial terms found in `query` (咋办 → 怎么办理…)."""
     extra = [canon for term, canon in _synonyms().items() if term in query]

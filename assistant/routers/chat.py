@@ -6,6 +6,7 @@ are the conversation it may follow up on.
 """
 
 import json
+import time
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
@@ -16,7 +17,7 @@ from assistant.deps import CallerDep, ServicesDep
 from assistant.errors import InvalidInput
 from assistant.pipeline import Answer
 from assistant.protocol import (
-    ChatCompletion, ChatCompletionRequest, Choice, Citation, ResponseMessage, Usage,
+    ChatCompletion, ChatCompletionRequest, Choice, Citation, ResponseMessage, Usage, completion_id,
 )
 
 router = APIRouter(tags=["chat"])
@@ -93,7 +94,7 @@ async def _raw(req: ChatCompletionRequest, config, services: ServicesDep):
         return ChatCompletion(model=config.name, choices=[Choice(message=ResponseMessage(content=text))],
                               usage=_usage(prompt, text))
     pieces = services.pipeline.raw(config.name, messages, stream=True, **params)
-    base = {"id": ChatCompletion.model_fields["id"].default_factory(), "created": 0, "model": config.name}
+    base = {"id": completion_id(), "created": int(time.time()), "model": config.name}
 
     async def events():
         yield _chunk(base, {"role": "assistant", "content": ""})
