@@ -153,9 +153,7 @@ def bench_llamaindex(n, qs, budget, tmp):
         return store.query(VectorStoreQuery(query_embedding=q[0].tolist(), similarity_top_k=10,
                                             filters=filters))
 
-    out = {"hybrid": None, "dense": timed(query, qs, budget), "build_s": round(build, 1)}
-    del store
-    return out
+    return {"hybrid": None, "dense": timed(query, qs, budget), "build_s": round(build, 1)}
 
 
 BACKENDS = {"qdrant-edge": bench_edge, "qdrant-client local": bench_qdrant_local,

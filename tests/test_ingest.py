@@ -143,7 +143,6 @@ def test_an_injection_inside_a_document_cannot_widen_the_role_filter(sample_corp
     from assistant.models import ModelRegistry
     from assistant.pipeline import AnswerPipeline
     from assistant.prompts import build_messages
-    from assistant.understanding import read_question
 
     (sample_corpus / "guides" / "injected.md").write_text(
         (sample_corpus / "guides" / "id-card-first-application.md").read_text(encoding="utf-8")
