@@ -61,3 +61,24 @@ class ModelUnavailable(YukuaiError):
 
     code = "model_unavailable"
     status = 503
+
+
+class PayloadTooLarge(YukuaiError):
+    """An upload over the byte limit, or an image with more pixels than we decode."""
+
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMedia(YukuaiError):
+    """The upload is not in a format we accept (certificates: JPEG, PNG, WebP)."""
+
+    code = "unsupported_media_type"
+    status = 415
+
+
+class ImageRejected(YukuaiError):
+    """An image that decodes but cannot be read: truncated, blank, or with no text in it."""
+
+    code = "unreadable_image"
+    status = 422

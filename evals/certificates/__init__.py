@@ -1,0 +1,1 @@
+"""Synthetic certificates (generated on demand from a fixed seed) and the certificates eval."""
