@@ -61,9 +61,10 @@ class Agent:
     description: ClassVar[str]
     Input: ClassVar[type[BaseModel]]
     category: ClassVar[str]
+    rules_name: ClassVar[str | None] = None  # agents/rules/<this>.yaml; default: the name
 
     def __init__(self):
-        self.rules = RuleBook.load(self.name)
+        self.rules = RuleBook.load(self.rules_name or self.name)
         self.graph = build_graph(self)
 
     # -- steps an agent implements -------------------------------------------------------

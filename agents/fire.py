@@ -71,8 +71,10 @@ class FireAgent(Agent):
         hazards = list(dict.fromkeys(hazards))
         crowded = slots.get("crowded_place")
         if crowded is None and slots.get("venue"):
-            names = book.lookup("crowded_places", trace).value
-            crowded = any(n in slots["venue"] for n in names)
+            rows = [r for r in book.rows("crowded_places") if any(n in slots["venue"] for n in r.value)]
+            for r in rows:
+                trace.fire(r)
+            crowded = bool(rows)
         order = book.lookup("levels", trace).value
         details, score = [], 0
         weights = book.lookup("score_weights", trace).value

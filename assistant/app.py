@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from assistant.config import Settings, get_settings
 from assistant.errors import YukuaiError
 from assistant.metrics import Metrics
-from assistant.routers import ask, chat, health, models, search
+from assistant.routers import agents, ask, chat, health, models, search, work_orders
 from assistant.services import Services
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                   description="渝快办-style government service assistant API.")
     app.state.metrics = Metrics()
     install_error_handlers(app)
-    for router in (health.router, search.router, chat.router, ask.router, models.router):
+    for router in (health.router, search.router, chat.router, ask.router, models.router,
+                   agents.router, work_orders.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 

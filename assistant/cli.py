@@ -211,3 +211,86 @@ def eval_answers(
     else:
         for result in results:
             Console().print(format_table(result))
+
+
+def _agent_context(services: Services, model: str | None, *, store: bool = True):
+    """Searcher (when the index is there), work-order store and model for an agent run."""
+    from assistant.routers.agents import context
+
+    ctx = context(services, model, store=store)
+    try:
+        services.searcher().search("噪声 消防", "staff", 1)
+    except YukuaiError as e:  # no index yet: the agents still decide, citing article numbers only
+        err.print(f"[yellow]legal basis without corpus text[/yellow]: {e.message}")
+        ctx.searcher = None
+    return ctx
+
+
+@app.command()
+def agent(
+    name: Annotated[str, typer.Argument(help="noise | fire | crowd (GET /v1/agents lists them).")],
+    input_path: Annotated[str, typer.Option("--input", help="JSON file with the agent's input, or - for stdin.")],
+    model: Annotated[str | None, typer.Option(help="A generative model that reads the free text.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a scenario agent on one case: {decision, work_order, reply, brief, trace}.
+    The work order is stored in the store (YUKUAI_DATABASE_URL or SQLite in the data dir).
+
+    Example: echo '{"text": "楼上装修中午12点半还在打电钻"}' | yukuai agent noise --input - --json
+    """
+    import sys
+
+    from agents import get_agent
+
+    try:
+        get_agent(name)
+        try:
+            raw = sys.stdin.read() if input_path == "-" else Path(input_path).read_text(encoding="utf-8")
+        except OSError as e:
+            raise InvalidInput(f"cannot read {input_path}: {e.strerror}", code="path_not_found",
+                               field="input") from e
+        try:
+            payload = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise InvalidInput(f"the input is not JSON: {e}", field="input") from e
+        services = Services.build(get_settings())
+        result = get_agent(name).run(payload, _agent_context(services, model))
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit(result)
+        return
+    Console().print(result["reply"])
+    err.print(result["brief"])
+
+
+@eval_app.command("agents")
+def eval_agents(
+    agent_name: Annotated[list[str] | None, typer.Option("--agent", help="Only these agents (repeat).")] = None,
+    model: Annotated[str | None, typer.Option(help="A generative model for the free-text slots.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decision accuracy per field of each scenario agent, with the slots given and from the
+    free text alone (evals/datasets/agents/NAME.jsonl). Work orders are drafted, not stored.
+
+    Example: yukuai eval agents --json
+    """
+    from agents import AGENTS
+    from evals.agents import evaluate, format_table, load
+
+    try:
+        names = agent_name or list(AGENTS)
+        for n in names:
+            if n not in AGENTS:
+                raise InvalidInput(f"unknown agent {n!r}; known: {sorted(AGENTS)}", field="agent")
+        services = Services.build(get_settings())
+        ctx = _agent_context(services, model, store=False)
+        results = [evaluate(n, load(n), ctx) for n in names]
+        services.close()
+    except YukuaiError as e:
+        _fail(e, as_json)
+    if as_json:
+        _emit({"agents": results})
+    else:
+        Console().print(format_table(results))

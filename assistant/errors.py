@@ -82,3 +82,17 @@ class ImageRejected(YukuaiError):
 
     code = "unreadable_image"
     status = 422
+
+
+class Forbidden(YukuaiError):
+    """The caller's role may not use this endpoint (e.g. staff-only agents and work orders)."""
+
+    code = "forbidden"
+    status = 403
+
+
+class IllegalTransition(YukuaiError):
+    """A work order cannot move from its current status to the requested one."""
+
+    code = "illegal_transition"
+    status = 409

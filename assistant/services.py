@@ -56,6 +56,13 @@ class Services:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return Store(self.settings.store_url)
 
+    @cached_property
+    def work_orders(self):
+        """Work orders (事件单) on the store's database."""
+        from assistant.workorders import WorkOrderStore
+
+        return WorkOrderStore(self.db.engine)
+
     def close(self) -> None:
         self.store.close()
         if "db" in self.__dict__:

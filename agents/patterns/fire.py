@@ -3,6 +3,8 @@ whether it is on fire now (the embedded default)."""
 
 import re
 
+from agents.rulebook import RuleBook
+
 ACTIVE_FIRE = re.compile(r"着火|起火|失火|烧起来|火很大|火苗|冒烟|浓烟|黑烟|烟很大")
 FLAMMABLES = re.compile(r"烟花|爆竹|油漆|稀料|汽油|柴油|酒精|易燃易爆")
 LIVING = re.compile(r"住在店|睡在店|住人|住着人|有人睡觉|住在里面|就住在|住在车间|员工宿舍|楼上就住|住的房间")
@@ -26,11 +28,8 @@ HAZARDS: list[tuple[str, re.Pattern]] = [
     ("staff_untrained", re.compile(r"不会用|不知道.{0,8}(怎么用|报警|逃生)|没组织过演练|不会报警")),
     ("improvised_wiring", re.compile(r"(私拉|乱拉|乱接|私接|飞线|串联|大功率)(?!.{0,3}充电)")),
 ]
-# 人员密集场所 (消防法第七十三条) and the everyday words for the places it lists.
-CROWDED = ("宾馆", "饭店", "商场", "集贸市场", "菜市场", "候车室", "体育场馆", "会堂", "医院", "学校", "宿舍",
-           "养老院", "福利院", "托儿所", "幼儿园", "图书馆", "展览馆", "博物馆", "车间", "网吧", "KTV", "酒店",
-           "餐馆", "火锅店", "烧烤店", "快餐店", "早餐店", "超市", "旅馆", "茶楼", "足浴店", "麻将馆", "棋牌室",
-           "农家乐", "歌厅", "影院")
+# 人员密集场所 (消防法第七十三条): the law's list and its everyday names, from the rules file.
+CROWDED = tuple(w for r in RuleBook.load("fire").rows("crowded_places") for w in r.value)
 VENUES = CROWDED + ("住宅", "小区", "公寓", "写字楼", "仓库", "作坊", "五金店", "便利店", "理发店", "诊所",
                     "服装店", "汽修店", "小卖部", "美容院", "书店", "培训机构", "门市", "维修店")
 
@@ -54,7 +53,8 @@ def read(text: str) -> dict:
     venue = next((v for v in VENUES if v in text), None)
     if venue:
         slots["venue"] = venue
-    slots["crowded_place"] = any(v in text for v in CROWDED)
+    if any(v in text for v in CROWDED):
+        slots["crowded_place"] = True
     if re.search(r"高层|\d{2,}楼|[十二三]{2,}层", text):
         slots["high_rise"] = True
     return slots

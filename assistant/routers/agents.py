@@ -1,0 +1,72 @@
+"""GET /v1/agents and POST /v1/agents/{name}/runs: the registered scenario agents (staff)."""
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from agents import AGENTS, RunContext, get_agent
+from assistant.deps import CallerDep, ServicesDep
+from assistant.errors import Forbidden
+
+router = APIRouter(tags=["agents"])
+STAFF_ROLES = ("staff", "admin")
+
+
+def require_staff(role: str) -> None:
+    if role not in STAFF_ROLES:
+        raise Forbidden("scenario agents and work orders are for staff; use a staff API key")
+
+
+class AgentCard(BaseModel):
+    name: str
+    title: str
+    description: str
+    input_schema: dict
+
+
+class AgentList(BaseModel):
+    data: list[AgentCard]
+
+
+class RunRequest(BaseModel):
+    input: dict = Field(description="The agent's input: free `text` and/or its structured fields "
+                                    "(see input_schema in GET /v1/agents).")
+    model: str | None = Field(None, description="A generative model (model_configs/) that reads "
+                                                "the free text; unset = rules and patterns.")
+
+
+class RunResponse(BaseModel):
+    agent: str
+    decision: dict
+    work_order: dict | None
+    reply: str
+    brief: str
+    trace: dict
+
+
+def context(services, model: str | None, *, store: bool = True) -> RunContext:
+    """The run's parts: the searcher, the work-order store and, for a generative model, its backend."""
+    ctx = RunContext(searcher=services.searcher(), work_orders=services.work_orders if store else None)
+    if model:
+        config = services.models.get(model)
+        backend = services.models.backend(config.name)
+        if backend.generative:
+            ctx.model, ctx.backend = config, backend
+    return ctx
+
+
+@router.get("/v1/agents", response_model=AgentList)
+async def list_agents(caller: CallerDep):
+    return AgentList(data=[AgentCard(**a.schema()) for a in AGENTS.values()])
+
+
+@router.post("/v1/agents/{name}/runs", response_model=RunResponse)
+async def run(name: str, req: RunRequest, caller: CallerDep, services: ServicesDep):
+    require_staff(caller.role)
+    agent = get_agent(name)
+    ctx = context(services, req.model)
+    result = await run_in_threadpool(agent.run, req.input, ctx)
+    services.db.audit(caller=caller.id, role=caller.role, endpoint=f"agents/{name}",
+                      question=str(req.input.get("text") or req.input)[:4000], answer=result["reply"],
+                      model=req.model, citations=[s["chunk_id"] for s in result["trace"]["sources"]])
+    return result
