@@ -35,7 +35,6 @@ SIMILARITY_WEIGHT, SIMILARITY_CENTRE, ANSWER_THRESHOLD = 36.0, 0.88, 0.72
 RETRIEVE_K, CANDIDATE_DOCS = 10, 4
 CLARIFY_GAP, SIBLING_GAP = 0.01, 0.02  # cosine gaps: to trigger a question, to offer an option
 CLARIFY_MAX_CHARS = 10  # only short questions are vague enough to ask back
-GUIDE_PREFERENCE_GAP = 0.02
 # Title tie-break window, chosen on retrieval.jsonl (top-document accuracy 0.800 → 0.837)
 # and checked on answers.jsonl (0.876 → 0.894).
 TITLE_TIE_GAP = 0.01
@@ -86,10 +85,10 @@ class AnswerPipeline:
 
     @staticmethod
     def _best_by_doc(hits: list[SearchHit]) -> dict[str, float]:
-        """Each document's best chunk similarity, in retrieval order."""
+        """Each document's best chunk similarity, documents in retrieval order."""
         best: dict[str, float] = {}
         for h in hits:
-            best.setdefault(h.doc_id, h.similarity or 0.0)
+            best[h.doc_id] = max(best.get(h.doc_id, 0.0), h.similarity or 0.0)
         return best
 
     @staticmethod
@@ -127,9 +126,10 @@ class AnswerPipeline:
 
     def _best_document(self, q: Question, hits: list[SearchHit], docs: dict[str, list[dict]]) -> str:
         """The document to answer from. Among documents within TITLE_TIE_GAP cosine of the
-        best, the one whose title and aliases name most of the question's topic words wins
-        (结婚登记 over 复婚登记 for 领结婚证); then a question about a service step (fee,
-        materials, time…) prefers a service guide that retrieval ranks about as high."""
+        first, the one whose title and aliases name most of the question's topic words wins
+        (结婚登记 over 复婚登记 for 领结婚证); then, unless the question asks for the legal
+        basis, a service guide whose best passage is closer to the question than that
+        document's takes its place (citizens are answered from guides)."""
         best = {d: sim for d, sim in self._best_by_doc(hits).items() if docs.get(d)}
         order = list(best)
         close = [d for d in order if best[order[0]] - best[d] <= TITLE_TIE_GAP]
@@ -138,11 +138,8 @@ class AnswerPipeline:
         top = max(close, key=lambda d: (sum(t in names[d] for t in q.topics), -order.index(d)))
         if q.focus == "basis" or docs[top][0].get("doc_type") == "service_guide":
             return top
-        for doc_id in order:
-            if docs[doc_id][0].get("doc_type") == "service_guide" \
-                    and best[top] - best[doc_id] < GUIDE_PREFERENCE_GAP:
-                return doc_id
-        return top
+        return next((d for d in order if docs[d][0].get("doc_type") == "service_guide"
+                     and best[d] > best[top]), top)
 
     def prepare(self, question: str, role: str, history: list[str] | None = None):
         q = read_question(validate_query(question), history)
