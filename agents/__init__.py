@@ -28,9 +28,9 @@ def run_agent(name: str, payload: dict, ctx: RunContext | None = None) -> dict:
     return get_agent(name).run(payload, ctx)
 
 
-from agents.crowd import CrowdAgent  # noqa: E402
-from agents.fire import FireAgent  # noqa: E402
-from agents.noise import NoiseAgent  # noqa: E402
+from agents.crowd import CrowdAgent
+from agents.fire import FireAgent
+from agents.noise import NoiseAgent
 
 register(NoiseAgent())
 register(FireAgent())

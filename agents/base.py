@@ -113,12 +113,12 @@ def _ctx(config: RunnableConfig) -> RunContext:
 
 
 def _json_object(text: str) -> dict:
-    match = re.search(r"\{.*\}", text, re.S)
+    match = re.search(r"\{.*\}", text, re.DOTALL)
     if not match:
         raise ValueError("no JSON object in the model's reply")
     value = json.loads(match.group(0))
     if not isinstance(value, dict):
-        raise ValueError("the model's reply is not a JSON object")
+        raise ValueError("the model's reply is not a JSON object")  # noqa: TRY004 - one "bad reply" type
     return value
 
 

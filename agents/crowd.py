@@ -200,7 +200,7 @@ class CrowdAgent(Agent):
         if d["density"] is not None:
             parts.append(f"当前最高平均密度约{d['density']}人/m²（服务水平{d['los']}级）")
         if d["alert_level"]:
-            parts.append(f"已通知管理部门加强现场引导，请听从现场工作人员指挥、有序通行")
+            parts.append("已通知管理部门加强现场引导，请听从现场工作人员指挥、有序通行")
         ev = d["event"]
         if ev and ev["large_scale"]:
             parts.append(f"预计每场次{ev['expected_attendance']}人，属于大型群众性活动（条例第二条），应向{ev['approver']}申请安全许可"

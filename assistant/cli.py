@@ -269,12 +269,16 @@ def agent(
 def eval_agents(
     agent_name: Annotated[list[str] | None, typer.Option("--agent", help="Only these agents (repeat).")] = None,
     model: Annotated[str | None, typer.Option(help="A generative model for the free-text slots.")] = None,
+    dataset_dir: Annotated[Path | None, typer.Option(
+        help="Folder of NAME.jsonl scenarios (default evals/datasets/agents; "
+             "evals/datasets/agents/heldout was never used to tune the patterns).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Decision accuracy per field of each scenario agent, with the slots given and from the
     free text alone (evals/datasets/agents/NAME.jsonl). Work orders are drafted, not stored.
 
     Example: yukuai eval agents --json
+             yukuai eval agents --dataset-dir evals/datasets/agents/heldout
     """
     from agents import AGENTS
     from evals.agents import evaluate, format_table, load
@@ -286,7 +290,7 @@ def eval_agents(
                 raise InvalidInput(f"unknown agent {n!r}; known: {sorted(AGENTS)}", field="agent")
         services = Services.build(get_settings())
         ctx = _agent_context(services, model, store=False)
-        results = [evaluate(n, load(n), ctx) for n in names]
+        results = [evaluate(n, load(n, dataset_dir), ctx) for n in names]
         services.close()
     except YukuaiError as e:
         _fail(e, as_json)

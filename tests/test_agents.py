@@ -15,9 +15,7 @@ from assistant.app import create_app
 from assistant.errors import InvalidInput
 from assistant.services import Services
 from evals.agents import evaluate, load
-
 from tests.conftest import CITIZEN_KEY, STAFF_KEY
-
 
 # -- rules as data -------------------------------------------------------------------------
 
