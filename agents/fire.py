@@ -9,6 +9,7 @@ from agents.base import MAX_TEXT, Agent
 from agents.rulebook import Trace
 
 FIRE_LAW = "reg-fire-protection-law"
+HIGH_RISE = "reg-high-rise-civil-building-fire-safety"
 
 
 class FireInput(BaseModel):
@@ -95,15 +96,14 @@ class FireAgent(Agent):
                 "risk_score": score, "crowded_place": bool(crowded), "high_rise": bool(slots.get("high_rise"))}
 
     def citations(self, a: dict) -> list[tuple[str, str, str]]:
-        articles: list[str] = []
+        refs: list[tuple[str, str, str]] = []
         for d in a["details"]:
-            if d["hazard"] in ("smoke_alarm_missing", "staff_untrained", "colored_steel"):
-                articles.append("第十六条")
-                continue
-            for b in d["basis"]:
-                articles.append(b[: b.index("条") + 1])  # 第十九条第一款 → 第十九条
-        articles.append("第五十四条")
-        return [(FIRE_LAW, art, "火灾隐患 整改") for art in dict.fromkeys(articles)]
+            doc = HIGH_RISE if d["hazard"] == "ebike_high_rise" else FIRE_LAW
+            refs += [(doc, b[: b.index("条") + 1], "火灾隐患 整改") for b in d["basis"]]  # 第十九条第一款 → 第十九条
+        if a["high_rise"] and "ebike_indoor" in a["hazards"]:
+            refs.append((HIGH_RISE, "第三十七条", "电动自行车 停放 充电"))
+        refs.append((FIRE_LAW, "第五十四条", "火灾隐患 整改"))
+        return list(dict.fromkeys(refs))
 
     def decide(self, slots: dict, a: dict, legal: list[dict], trace: Trace) -> dict:
         if a["escalate"]:

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: int = Field(120, description="Per caller; 0 turns the limit off.")
     max_body_bytes: int = Field(256_000, description="Larger request bodies get 413.")
+    agent_model: str | None = Field(
+        None, description="Generative model the scenario agents use to read free text "
+                          "(a request's `model` overrides it); unset = rules and patterns.")
 
     @property
     def index_dir(self) -> Path:

@@ -47,6 +47,7 @@ class RunResponse(BaseModel):
 def context(services, model: str | None, *, store: bool = True) -> RunContext:
     """The run's parts: the searcher, the work-order store and, for a generative model, its backend."""
     ctx = RunContext(searcher=services.searcher(), work_orders=services.work_orders if store else None)
+    model = model or services.settings.agent_model
     if model:
         config = services.models.get(model)
         backend = services.models.backend(config.name)
