@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from assistant.config import Settings, get_settings
 from assistant.errors import YukuaiError
 from assistant.metrics import Metrics
-from assistant.routers import agents, ask, chat, health, models, search, work_orders
+from assistant.routers import agents, ask, certificates, chat, health, models, search, work_orders
 from assistant.services import Services
 
 log = logging.getLogger(__name__)
@@ -49,34 +49,36 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """Rejects request bodies over `limit` bytes with 413, whether or not they declare a length."""
+    """Rejects request bodies over `limit` bytes with 413, whether or not they declare a length.
+    `per_path` gives larger limits to upload routes (a photo is megabytes, a question is not)."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, per_path: dict[str, int] | None = None):
+        self.app, self.default, self.per_path = app, limit, per_path or {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.per_path.get(scope["path"], self.default)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared and declared.isdigit() and int(declared) > self.limit:
-            return await self._reject(send)
+        if declared and declared.isdigit() and int(declared) > limit:
+            return await self._reject(send, limit)
         seen = 0
 
         async def limited():
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
+            if seen > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await self._reject(send)
+            await self._reject(send, limit)
 
-    async def _reject(self, send):
-        response = _error(413, "payload_too_large", f"request body over {self.limit} bytes")
+    async def _reject(self, send, limit: int):
+        response = _error(413, "payload_too_large", f"request body over {limit} bytes")
         await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
         await send({"type": "http.response.body", "body": response.body})
 
@@ -106,7 +108,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (health.router, search.router, chat.router, ask.router, models.router,
                    agents.router, work_orders.router):
         app.include_router(router)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.include_router(certificates.router)
+    # An image may arrive base64-encoded in JSON (4/3 of its size) or in a multipart form.
+    upload_limit = settings.max_upload_bytes * 4 // 3 + 64_000
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
+                       per_path={certificates.PATH: upload_limit})
 
     @app.middleware("http")
     async def measure(request: Request, call_next):

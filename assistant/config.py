@@ -49,6 +49,17 @@ class Settings(BaseSettings):
         None, description="Generative model the scenario agents use to read free text "
                           "(a request's `model` overrides it); unset = rules and patterns.")
 
+    # Certificates (POST /v1/certificates/recognize, `yukuai recognize`).
+    ocr_engine: str = Field("rapidocr-onnxruntime", description="A registered OCR engine.")
+    max_upload_bytes: int = Field(10_000_000, description="Largest certificate image accepted.")
+    max_image_pixels: int = Field(
+        30_000_000, description="Larger images get 413 before decoding (decompression bombs).")
+    certificate_min_confidence: float = Field(
+        0.8, description="A field read with less OCR confidence sets needs_review.")
+    reveal_id_roles: list[str] = Field(
+        default_factory=lambda: ["staff", "admin"],
+        description="Roles shown full identity numbers on certificates; others see them masked.")
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"

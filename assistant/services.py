@@ -63,6 +63,13 @@ class Services:
 
         return WorkOrderStore(self.db.engine)
 
+    @cached_property
+    def recognizer(self):
+        """Certificate recognition; the OCR model loads on the first image."""
+        from assistant.certificates import Recognizer
+
+        return Recognizer.from_settings(self.settings)
+
     def close(self) -> None:
         self.store.close()
         if "db" in self.__dict__:

@@ -10,6 +10,14 @@ if ! command -v chromium >/dev/null; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
+# The certificate tests render synthetic documents with Debian's CJK fonts.
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei >/dev/null
+  fi
+fi
 # The store tests run against a real PostgreSQL server as well as SQLite.
 export YUKUAI_TEST_DATABASE_URL="${YUKUAI_TEST_DATABASE_URL:-$(bash scripts/postgres.sh)}"
 bash scripts/setup.sh test

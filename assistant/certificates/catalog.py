@@ -22,6 +22,7 @@ class FieldSpec:
     occurrence: int = 1
     sensitive: bool = False      # an identity number: masked for roles that don't need it
     below: bool = False          # the value may be printed under its label instead of beside it
+    fixes: tuple[tuple[str, str], ...] = ()  # (regex, replacement) for known OCR confusions
 
     def __post_init__(self):
         if not self.labels:
@@ -84,7 +85,9 @@ register(CertificateType(
         FieldSpec("成立日期", labels=("成立日期", "注册日期"), charset=DATE_CHARS),
         FieldSpec("营业期限", required=False),
         FieldSpec("住所", labels=("住所", "经营场所", "主要经营场所"), multiline=True),
-        FieldSpec("经营范围", multiline=True),
+        # A scope lists items with "；"; "：" only follows 一般项目 / 许可项目, so any other
+        # "：" is the recogniser confusing the two (they differ by a few pixels).
+        FieldSpec("经营范围", multiline=True, fixes=((r"(?<!项目)：", "；"),)),
     ),
     checks=(("uscc", "统一社会信用代码"), ("date", "成立日期"), ("expiry", "营业期限")),
     other_labels=("登记机关", "组成形式"),

@@ -199,9 +199,17 @@ def _value_for(label: Piece, pieces: list[Piece], spec: FieldSpec) -> list[Piece
         bottom = max(p.box[3] for p in line)
 
 
+# Documents print full-width punctuation in Chinese text; OCR returns either width.
+_FULL_WIDTH = str.maketrans("(),;:", "（），；：")
+
+
 def _clean_value(spec: FieldSpec, text: str) -> str:
-    if spec.charset:
-        text = re.sub(f"[^{spec.charset}]", "", text.upper() if "A-Z" in spec.charset or "X" in spec.charset else text)
+    if spec.charset:  # identity numbers, codes, dates: keep only what may be printed there
+        upper = "A-Z" in spec.charset or "X" in spec.charset
+        return re.sub(f"[^{spec.charset}]", "", text.upper() if upper else text)
+    text = text.translate(_FULL_WIDTH)
+    for pattern, replacement in spec.fixes:
+        text = re.sub(pattern, replacement, text)
     return text
 
 

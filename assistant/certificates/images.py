@@ -10,6 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from assistant.errors import ImageRejected, PayloadTooLarge, UnsupportedMedia
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 # Beyond this the OCR gains nothing: the detector works on at most ~1000 px per side.
 WORKING_SIDE = 2000
 
@@ -30,6 +31,8 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[np.nd
     except Image.DecompressionBombError:
         raise PayloadTooLarge("the image has too many pixels", code="image_too_large") from None
     except (UnidentifiedImageError, OSError):
+        if data.startswith(_MAGIC) or data[8:12] == b"WEBP":  # ours, but cut short or damaged
+            raise ImageRejected("the image is truncated or corrupt", code="corrupt_image") from None
         raise UnsupportedMedia("not a JPEG, PNG or WebP image", code="not_an_image") from None
     if img.format not in FORMATS:
         raise UnsupportedMedia(f"{img.format} images are not accepted; send JPEG, PNG or WebP",

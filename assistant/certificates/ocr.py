@@ -74,3 +74,52 @@ class RapidOcrOnnx:
         result, _ = self._ocr(image)
         return [Line(text, float(score), tuple((float(x), float(y)) for x, y in box))
                 for box, text, score in (result or [])]
+
+
+def _import(module: str, extra: str = "bench"):
+    try:
+        return __import__(module)
+    except ImportError as e:
+        raise ModelUnavailable(f"the {module} package is not installed; pip install 'yukuai[{extra}]'") from e
+
+
+@register("rapidocr")
+class RapidOcr3:
+    """rapidocr 3 (PP-OCRv6 small det + rec from its wheel); compared in benchmarks/ocr.py."""
+
+    name = "rapidocr"
+
+    def __init__(self, max_side: int = 960):
+        self._ocr = _import("rapidocr").RapidOCR(params={
+            "Global.use_cls": False, "Global.log_level": "warning",
+            "Det.limit_type": "max", "Det.limit_side_len": max_side})
+
+    def __call__(self, image: np.ndarray) -> list[Line]:
+        out = self._ocr(image)
+        if out.boxes is None:
+            return []
+        return [Line(text, float(score), tuple((float(x), float(y)) for x, y in box))
+                for box, text, score in zip(out.boxes, out.txts, out.scores)]
+
+
+@register("faster-paddle")
+class FasterPaddle:
+    """faster-paddle (PP-OCRv6 tiny in Rust + ONNX Runtime, models in its wheel). It takes
+    encoded bytes and returns upright rectangles; compared in benchmarks/ocr.py."""
+
+    name = "faster-paddle"
+
+    def __init__(self, model_size: str = "tiny", max_side: int = 960):
+        self._ocr = _import("faster_paddle").OcrEngine(model_size=model_size, det_max_side=max_side)
+
+    def __call__(self, image: np.ndarray) -> list[Line]:
+        import cv2
+
+        _, png = cv2.imencode(".png", image)
+        lines = []
+        for b in self._ocr.ocr(png.tobytes())["bounds"].values():
+            if b["text"].strip():
+                (x0, y0), (x1, y1) = b["topLeftCoord"], b["bottomRightCoord"]
+                lines.append(Line(b["text"], float(b["confidence"]),
+                                  ((x0, y0), (x1, y0), (x1, y1), (x0, y1))))
+        return lines

@@ -5,6 +5,7 @@ the confidence floor and every failed check each set `needs_review` with a reaso
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,10 +125,19 @@ class Recognizer:
         self.engine_name, self.min_confidence = engine, min_confidence
         self.max_bytes, self.max_pixels, self.today = max_bytes, max_pixels, today
         self._engine: OcrEngine | None = None
+        # One page at a time: ONNX Runtime already uses every core for one image, and two
+        # at once only thrash the caches of a small machine.
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings) -> "Recognizer":
+        return cls(settings.ocr_engine, min_confidence=settings.certificate_min_confidence,
+                   max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels)
 
     def warm_up(self) -> None:
-        if self._engine is None:
-            self._engine = load_engine(self.engine_name)
+        with self._lock:
+            if self._engine is None:
+                self._engine = load_engine(self.engine_name)
 
     def recognize(self, data: bytes) -> Recognition:
         """Decode and read an uploaded JPEG, PNG or WebP (bad input raises a YukuaiError)."""
@@ -141,7 +151,8 @@ class Recognizer:
         """Read a BGR image: find its orientation, type and fields, and check them."""
         self.warm_up()
         started = time.perf_counter()
-        rotation, lines, cert = self._upright(image)
+        with self._lock:
+            rotation, lines, cert = self._upright(image)
         if not lines:
             raise ImageRejected("no text was found in the image", code="no_text")
         fields = extract(lines, cert) if cert else {}

@@ -76,10 +76,10 @@ def uscc(rng: random.Random, code: str, *, individual: bool = False, valid: bool
 
 
 def person(rng: random.Random, *, sex: str | None = None, valid_id: bool = True,
-           today: date = date(2026, 1, 1)) -> dict:
+           today: date = date(2026, 1, 1), min_age: int = 18) -> dict:
     """A resident: name, sex, ethnicity, birth date, home region, address and ID number."""
     sex = sex or rng.choice(("男", "女"))
-    birth = random_date(rng, date(1950, 1, 1), date(today.year - 18, 12, 31))
+    birth = random_date(rng, date(1950, 1, 1), date(today.year - min_age - 1, 12, 31))
     code = rng.choice(list(CQ) * 4 + list(OTHER))
     return {"name": name(rng), "sex": sex, "ethnic": rng.choice(ETHNIC), "birth": birth,
             "code": code, "address": address(rng, code),

@@ -80,7 +80,17 @@ def _text(d, xy, text, kind, size, fill=INK, spacing=0):
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)]
+    """Lines of `width` characters; closing punctuation never starts a line (Chinese
+    typesetting's 避头点 rule), it stays at the end of the line before."""
+    lines: list[str] = []
+    for i in range(0, len(text), width):
+        part = text[i:i + width]
+        while lines and part and part[0] in "）；，。、：":
+            lines[-1] += part[0]
+            part = part[1:]
+        if part:
+            lines.append(part)
+    return lines
 
 
 def _cn_date(d: date, pad: bool = True) -> str:
@@ -146,7 +156,7 @@ def business_licence(rng: random.Random, today: date, planted: str | None):
     _text(d, (540, 175), "营业执照", "serif", 72, INK, spacing=16)
     _text(d, (70, 200), "统一社会信用代码", "hei", 24)
     _text(d, (70, 235), c["uscc"], "bold", 28, spacing=2)
-    left, right = 90, 760
+    left, right = 90, 830
     founded = c["founded"]
     fields = {"统一社会信用代码": c["uscc"], "名称": c["name"], "类型": c["type"]}
     rows_l = [("名称", c["name"]), ("类型", c["type"]), ("经营者" if individual else "法定代表人", boss)]
@@ -180,7 +190,7 @@ def business_licence(rng: random.Random, today: date, planted: str | None):
         y += 70
     addr_label = "经营场所" if individual else "住所"
     _text(d, (right, y), addr_label, "hei", 26, spacing=6 if len(addr_label) > 2 else 30)
-    for i, part in enumerate(_wrap(c["address"], 15)):
+    for i, part in enumerate(_wrap(c["address"], 14)):
         _text(d, (right + 170, y + i * 42), part, "hei", 26)
     fields[addr_label] = c["address"]
     _text(d, (right + 120, 830), "登记机关", "hei", 26, spacing=6)
@@ -291,8 +301,8 @@ def household_register(rng: random.Random, today: date, planted: str | None):
 
 
 def marriage_certificate(rng: random.Random, today: date, planted: str | None):
-    a = ids.person(rng, sex="男", valid_id=planted != "id_check", today=today)
-    b = ids.person(rng, sex="女", today=today)
+    a = ids.person(rng, sex="男", valid_id=planted != "id_check", today=today, min_age=25)
+    b = ids.person(rng, sex="女", today=today, min_age=25)
     latest = max(a["birth"], b["birth"])
     registered = ids.random_date(rng, latest.replace(year=latest.year + 22) if not (latest.month == 2 and latest.day == 29)
                                  else latest + timedelta(days=22 * 366), today - timedelta(days=1))

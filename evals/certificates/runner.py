@@ -38,6 +38,7 @@ def evaluate(recognizer: Recognizer, truth_path: Path, progress=None) -> dict:
     type_fields: dict[str, dict[str, list[bool]]] = {"clean": defaultdict(list), "degraded": defaultdict(list)}
     all_right: dict[str, list[bool]] = {"clean": [], "degraded": []}
     type_hits, latencies, planted, false_alarms, misses = [], [], [], [], []
+    by_type: dict[str, list[float]] = defaultdict(list)
     for n, row in enumerate(rows, 1):
         data = (truth_path.parent / row["file"]).read_bytes()
         started = time.perf_counter()
@@ -49,6 +50,7 @@ def evaluate(recognizer: Recognizer, truth_path: Path, progress=None) -> dict:
         except YukuaiError as e:
             got_type, got_fields, failed, needs_review = f"error:{e.code}", {}, set(), True
         latencies.append(time.perf_counter() - started)
+        by_type[row["type"]].append(latencies[-1])
         split = "degraded" if row["degraded"] else "clean"
         type_hits.append(got_type == row["type"])
         wrong = {}
@@ -82,6 +84,8 @@ def evaluate(recognizer: Recognizer, truth_path: Path, progress=None) -> dict:
                        "valid_read_right": len(false_alarms), "false_alarm_rate": _rate(false_alarms)},
         "latency_s": {"mean": round(mean(latencies), 3), "p50": round(median(latencies), 3),
                       "p95": _p(latencies, 0.95)},
+        "latency_s_by_type": {t: {"p50": round(median(v), 3), "p95": _p(v, 0.95)}
+                              for t, v in sorted(by_type.items())},
         "misses": misses,
     }
 
