@@ -149,14 +149,14 @@ def business_licence(rng: random.Random, today: date, planted: str | None):
     individual = rng.random() < 0.3 and planted != "expired"  # 个体工商户 print no 营业期限
     c = ids.company(rng, individual=individual, valid=planted != "uscc_check")
     boss = ids.name(rng)
-    img = _paper((1400, 1000), (250, 246, 238), rng)
+    img = _paper((1700, 1150), (250, 246, 238), rng)
     d = ImageDraw.Draw(img)
-    d.rectangle([20, 20, 1380, 980], outline=(190, 120, 60), width=10)
-    _emblem(d, (700, 105), 60)
-    _text(d, (540, 175), "营业执照", "serif", 72, INK, spacing=16)
+    d.rectangle([20, 20, 1680, 1130], outline=(190, 120, 60), width=10)
+    _emblem(d, (850, 105), 60)
+    _text(d, (690, 175), "营业执照", "serif", 72, INK, spacing=16)
     _text(d, (70, 200), "统一社会信用代码", "hei", 24)
     _text(d, (70, 235), c["uscc"], "bold", 28, spacing=2)
-    left, right = 90, 830
+    left, right = 90, 900
     founded = c["founded"]
     fields = {"统一社会信用代码": c["uscc"], "名称": c["name"], "类型": c["type"]}
     rows_l = [("名称", c["name"]), ("类型", c["type"]), ("经营者" if individual else "法定代表人", boss)]
@@ -180,7 +180,7 @@ def business_licence(rng: random.Random, today: date, planted: str | None):
         _text(d, (left + 170, y), value, "hei", 26)
         y += 70
     _text(d, (left, y), "经营范围", "hei", 26, spacing=6)
-    for i, part in enumerate(_wrap(c["scope"], 16)):
+    for i, part in enumerate(_wrap(c["scope"], 20)):
         _text(d, (left + 170, y + i * 42), part, "hei", 26)
     fields["经营范围"] = c["scope"]
     y = 330
@@ -190,12 +190,12 @@ def business_licence(rng: random.Random, today: date, planted: str | None):
         y += 70
     addr_label = "经营场所" if individual else "住所"
     _text(d, (right, y), addr_label, "hei", 26, spacing=6 if len(addr_label) > 2 else 30)
-    for i, part in enumerate(_wrap(c["address"], 14)):
+    for i, part in enumerate(_wrap(c["address"], 18)):
         _text(d, (right + 170, y + i * 42), part, "hei", 26)
     fields[addr_label] = c["address"]
-    _text(d, (right + 120, 830), "登记机关", "hei", 26, spacing=6)
-    _seal(d, (right + 400, 840), 80)
-    _text(d, (right + 300, 900), _cn_date(founded + timedelta(days=rng.randint(0, 900))), "hei", 24)
+    _text(d, (right + 120, 960), "登记机关", "hei", 26, spacing=6)
+    _seal(d, (right + 400, 970), 80)
+    _text(d, (right + 300, 1030), _cn_date(founded + timedelta(days=rng.randint(0, 900))), "hei", 24)
     return img, "business_licence", fields
 
 
@@ -263,10 +263,10 @@ def household_register(rng: random.Random, today: date, planted: str | None):
     relation = rng.choice(["户主", "夫", "长子", "次子"] if p["sex"] == "男" else ["户主", "妻", "长女", "次女"])
     birthplace = f"重庆市{ids.CQ[p['code']]}" if p["code"].startswith("50") else ids.CITY[p["code"][:2]] + ids.OTHER[p["code"]]
     native = f"重庆市{ids.CQ[origin]}"
-    img = _paper((1300, 900), (247, 244, 236), rng)
+    img = _paper((1400, 900), (247, 244, 236), rng)
     d = ImageDraw.Draw(img)
-    _text(d, (470, 40), "常住人口登记卡", "serif", 52, INK, spacing=8)
-    x = (60, 270, 640, 900, 1240)
+    _text(d, (520, 40), "常住人口登记卡", "serif", 52, INK, spacing=8)
+    x = (60, 270, 720, 980, 1340)
     rows = [
         (("姓名", p["name"]), ("户主或与户主关系", relation)),
         (("曾用名", ""), ("性别", p["sex"])),
@@ -291,8 +291,8 @@ def household_register(rng: random.Random, today: date, planted: str | None):
         d.line([(xx - 20, top - 14), (xx - 20, y - 14)], fill=(120, 110, 100), width=2)
     _text(d, (60, y + 30), "承办人签章", "hei", 26)
     _seal(d, (420, y + 60), 50)
-    _text(d, (820, y + 30), "登记日期", "hei", 26)
-    _text(d, (960, y + 28), _cn_date(registered), "hei", 28)
+    _text(d, (900, y + 30), "登记日期", "hei", 26)
+    _text(d, (1040, y + 28), _cn_date(registered), "hei", 28)
     fields = {"姓名": p["name"], "户主或与户主关系": relation, "性别": p["sex"], "出生地": birthplace,
               "民族": p["ethnic"], "籍贯": native, "出生日期": _cn_date(p["birth"]),
               "公民身份证件编号": p["id"], "文化程度": edu, "婚姻状况": marriage,
