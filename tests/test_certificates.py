@@ -158,3 +158,13 @@ def test_eval_plan_has_300_images_and_planted_faults_really_are_invalid():
                 "公民身份号码", "证号", "社会保障号码", "公民身份证件编号", "身份证件号(1)"))
             assert v.check_id_number("号", number)[0].status == "fail"
     assert PER_TYPE * 7 + 16 == len(items)
+
+
+def test_misread_district_names_are_corrected_against_the_region_table():
+    from assistant.certificates.places import correct_places
+
+    assert correct_places("重庆市培陵区滨江路1号") == "重庆市涪陵区滨江路1号"       # one character wrong
+    assert correct_places("重庆市陵区滨江路1号") == "重庆市涪陵区滨江路1号"         # one missing
+    assert correct_places("重庆市公安局西阳土家族苗族自治县分局") == "重庆市公安局酉阳土家族苗族自治县分局"
+    assert correct_places("重庆市渝中区解放碑") == "重庆市渝中区解放碑"           # right: untouched
+    assert correct_places("重庆市两江新区金开大道") == "重庆市两江新区金开大道"     # not a county: untouched

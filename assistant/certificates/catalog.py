@@ -23,6 +23,7 @@ class FieldSpec:
     sensitive: bool = False      # an identity number: masked for roles that don't need it
     below: bool = False          # the value may be printed under its label instead of beside it
     fixes: tuple[tuple[str, str], ...] = ()  # (regex, replacement) for known OCR confusions
+    places: bool = False         # holds a district name: corrected against GB/T 2260 (places.py)
 
     def __post_init__(self):
         if not self.labels:
@@ -61,7 +62,7 @@ register(CertificateType(
     anchors=("姓名", "性别", "民族", "出生", "住址", "公民身份号码"),
     fields=(
         FieldSpec("姓名"), FieldSpec("性别", inline=True), FieldSpec("民族", inline=True),
-        FieldSpec("出生", charset=DATE_CHARS), FieldSpec("住址", multiline=True),
+        FieldSpec("出生", charset=DATE_CHARS), FieldSpec("住址", multiline=True, places=True),
         FieldSpec("公民身份号码", charset=ID_CHARS, sensitive=True),
     ),
     checks=(("id_number", "公民身份号码"), ("birth_matches", "公民身份号码", "出生"),
@@ -71,7 +72,7 @@ register(CertificateType(
 register(CertificateType(
     "id_card_back", "居民身份证（国徽面）",
     anchors=("中华人民共和国", "居民身份证", "签发机关", "有效期限"),
-    fields=(FieldSpec("签发机关"), FieldSpec("有效期限", charset=r"0-9.\-长期")),
+    fields=(FieldSpec("签发机关", places=True), FieldSpec("有效期限", charset=r"0-9.\-长期")),
     checks=(("expiry", "有效期限"),),
 ))
 
@@ -84,7 +85,7 @@ register(CertificateType(
         FieldSpec("注册资本", required=False),
         FieldSpec("成立日期", labels=("成立日期", "注册日期"), charset=DATE_CHARS),
         FieldSpec("营业期限", required=False),
-        FieldSpec("住所", labels=("住所", "经营场所", "主要经营场所"), multiline=True),
+        FieldSpec("住所", labels=("住所", "经营场所", "主要经营场所"), multiline=True, places=True),
         # A scope lists items with "；"; "：" only follows 一般项目 / 许可项目, so any other
         # "：" is the recogniser confusing the two (they differ by a few pixels).
         FieldSpec("经营范围", multiline=True, fixes=((r"(?<!项目)：", "；"),)),
@@ -99,7 +100,7 @@ register(CertificateType(
     fields=(
         FieldSpec("证号", charset=ID_CHARS, sensitive=True), FieldSpec("姓名"),
         FieldSpec("性别", inline=True), FieldSpec("国籍", inline=True),
-        FieldSpec("住址", multiline=True), FieldSpec("出生日期", charset=DATE_CHARS),
+        FieldSpec("住址", multiline=True, places=True), FieldSpec("出生日期", charset=DATE_CHARS),
         FieldSpec("初次领证日期", charset=DATE_CHARS), FieldSpec("准驾车型", charset="A-Z0-9"),
         FieldSpec("有效期限"),
     ),
@@ -123,7 +124,7 @@ register(CertificateType(
     anchors=("常住人口登记卡", "户主或与户主关系", "出生地", "籍贯", "公民身份证件编号"),
     fields=(
         FieldSpec("姓名"), FieldSpec("户主或与户主关系", inline=True), FieldSpec("性别"),
-        FieldSpec("出生地", inline=True), FieldSpec("民族"), FieldSpec("籍贯", inline=True),
+        FieldSpec("出生地", inline=True, places=True), FieldSpec("民族"), FieldSpec("籍贯", inline=True, places=True),
         FieldSpec("出生日期", charset=DATE_CHARS),
         FieldSpec("公民身份证件编号", charset=ID_CHARS, sensitive=True),
         FieldSpec("文化程度"), FieldSpec("婚姻状况", inline=True),

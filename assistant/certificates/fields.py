@@ -14,6 +14,7 @@ from statistics import median
 
 from assistant.certificates.catalog import CertificateType, FieldSpec
 from assistant.certificates.ocr import Line
+from assistant.certificates.places import correct_places
 
 Box = tuple[float, float, float, float]
 
@@ -210,7 +211,7 @@ def _clean_value(spec: FieldSpec, text: str) -> str:
     text = text.translate(_FULL_WIDTH)
     for pattern, replacement in spec.fixes:
         text = re.sub(pattern, replacement, text)
-    return text
+    return correct_places(text) if spec.places else text
 
 
 def extract(lines: list[Line], cert: CertificateType) -> dict[str, Extracted]:
