@@ -1,3 +1,4 @@
+import os
 import shutil
 import socket
 import threading
@@ -9,8 +10,8 @@ import uvicorn
 import yaml
 
 from assistant.app import create_app
-
 from assistant.config import Settings
+from assistant.db import Store
 from assistant.services import Services
 from retrieval.embedding import load_embedder
 from retrieval.ingest import Ingestor
@@ -140,3 +141,15 @@ def base_url(tmp_path_factory, corpus_services):
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The store on SQLite and on the PostgreSQL server that scripts/test.sh starts."""
+    url = (f"sqlite:///{tmp_path / 'yukuai.db'}" if request.param == "sqlite"
+           else os.environ.get("YUKUAI_TEST_DATABASE_URL"))
+    if not url:
+        pytest.skip("YUKUAI_TEST_DATABASE_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
+    s = Store(url)
+    yield s
+    s.close()

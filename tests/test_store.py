@@ -1,26 +1,8 @@
 """The store on SQLite and on a real PostgreSQL server: masked turns and audit records."""
 
-import os
 import uuid
 
 import pytest
-
-from assistant.db import Store
-
-PG_URL = os.environ.get("YUKUAI_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'yukuai.db'}"
-    elif PG_URL:
-        url = PG_URL
-    else:
-        pytest.skip("YUKUAI_TEST_DATABASE_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
-    s = Store(url)
-    yield s
-    s.close()
 
 
 def test_history_is_per_caller_and_session_and_masked(store):

@@ -5,23 +5,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.db import Store
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
 from assistant.workorders import WorkOrderStore, sla_deadline
-from tests.test_store import PG_URL
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def orders(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'yukuai.db'}"
-    elif PG_URL:
-        url = PG_URL
-    else:
-        pytest.skip("YUKUAI_TEST_DATABASE_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
-    store = Store(url)
-    yield WorkOrderStore(store.engine)
-    store.close()
+@pytest.fixture
+def orders(store):
+    return WorkOrderStore(store.engine)
 
 
 def _new(orders, department="公安", priority="P3", agent="noise") -> dict:
