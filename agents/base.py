@@ -46,6 +46,12 @@ class RunContext:
     backend: Any = None
 
 
+def clock_minutes(hhmm: str) -> int:
+    """Minutes since midnight of an "HH:MM" time."""
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
 def invalid(e: ValidationError) -> InvalidInput:
     """A pydantic error as InvalidInput that names the first bad field."""
     first = e.errors()[0]

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agents.base import MAX_TEXT, Agent
+from agents.base import MAX_TEXT, Agent, clock_minutes
 from agents.rulebook import Trace
 
 FT2 = 0.09290304  # m² per ft² (exact, by definition of the foot)
@@ -59,11 +59,6 @@ class CrowdInput(BaseModel):
         return v
 
 
-def _minute(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
 class CrowdAgent(Agent):
     name = "crowd"
     title = "人流密集管控"
@@ -96,7 +91,7 @@ class CrowdAgent(Agent):
         for z in slots.get("zones") or []:
             if not z.get("counts"):
                 continue
-            counts = sorted(z["counts"], key=lambda c: _minute(c["time"]))
+            counts = sorted(z["counts"], key=lambda c: clock_minutes(c["time"]))
             last = counts[-1]
             density = last["count"] / z["area_m2"]
             level, level_name = self._level(density, trace)
@@ -116,7 +111,7 @@ class CrowdAgent(Agent):
         if len(counts) < 2 or level == 1:
             return {}
         a, b = counts[-2], counts[-1]
-        minutes = _minute(b["time"]) - _minute(a["time"])
+        minutes = clock_minutes(b["time"]) - clock_minutes(a["time"])
         if minutes <= 0:
             return {}
         rate = (b["count"] - a["count"]) / area / minutes  # persons/m² per minute

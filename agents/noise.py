@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.base import MAX_TEXT, Agent
+from agents.base import MAX_TEXT, Agent, clock_minutes
 from agents.rulebook import Trace
 
 NoiseType = Literal["construction", "neighbour", "commercial_loudspeaker", "square_dance",
@@ -45,13 +45,8 @@ class NoiseInput(BaseModel):
         return v if v is None else str(v).lower().removesuffix("类")
 
 
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
 def _within(t: int, start: str, end: str) -> bool:
-    a, b = _minutes(start), _minutes(end)
+    a, b = clock_minutes(start), clock_minutes(end)
     return a <= t < b if a < b else t >= a or t < b
 
 
@@ -74,7 +69,7 @@ class NoiseAgent(Agent):
             trace.notes.append("未能判断噪声类型，需人工研判")
         period, minute = slots.get("period"), None
         if slots.get("time"):
-            minute = _minutes(slots["time"])
+            minute = clock_minutes(slots["time"])
             night = book.lookup("period", trace).value
             period = "night" if _within(minute, night["start"], night["end"]) else "day"
         zone = slots.get("zone_class")
