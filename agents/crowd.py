@@ -59,6 +59,17 @@ class CrowdInput(BaseModel):
         return v
 
 
+# The plan's wording of each action (internal 预案 excerpt, 四、各级处置动作), for staff briefs.
+ACTION_NAMES = {
+    "monitor_closely": "加密监测", "notify_venue": "通知场所管理单位加强引导",
+    "broadcast_guidance": "开启广播提示", "notify_police_station": "通知属地派出所",
+    "limit_entry": "入口限流", "one_way_flow": "单向通行", "check_exits": "确认疏散通道和安全出口畅通",
+    "stop_entry": "停止放行新进入人员", "open_exits": "开放备用出口、疏导滞留人群",
+    "report_district_center": "报区县治理中心协同", "stand_by_medical": "准备医疗救护力量",
+    "call_110": "立即拨打110", "report_city_center": "报市级治理中心总值班室",
+}
+
+
 class CrowdAgent(Agent):
     name = "crowd"
     title = "人流密集管控"
@@ -207,7 +218,7 @@ class CrowdAgent(Agent):
         wo_ref = f"事件单 {wo['id']}" if wo and wo.get("id") else ("事件单草稿" if wo else "无事件单")
         trend = (f"按近期趋势约{d['minutes_to_next']}分钟后达到{d['next_level']}级" if d["minutes_to_next"] is not None else "趋势未达下一级")
         brief = (f"【人流】密度{d['density']}人/m²｜LOS {d['los']}｜预警{d['alert_name'] or '无'}｜{trend}｜"
-                 f"动作：{'、'.join(d['actions']) or '无'}｜{wo_ref}"
+                 f"动作：{'、'.join(ACTION_NAMES.get(a, a) for a in d['actions']) or '无'}｜{wo_ref}"
                  + ("｜三级及以上须值班长确认后对外通知" if d["needs_confirmation"] else ""))
         if ev and ev["large_scale"]:
             brief += f"｜活动许可：{ev['approver']}，申请截止{ev.get('apply_by', '未给日期')}" + ("，申请已逾期" if ev.get("application_late") else "")

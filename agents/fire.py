@@ -149,10 +149,11 @@ class FireAgent(Agent):
         if not d["hazards"]:
             return ("感谢您的反映。根据所述情况未识别出明确的火灾隐患，如有疏散通道堵塞、楼道充电等情况请补充说明。",
                     "【消防】未识别出隐患，未建事件单。")
-        names = "、".join(h["name"] for h in d["details"])
+        names = "；".join(h["name"] for h in d["details"])
         reply = (f"您反映的消防安全问题已受理，涉及：{names}。占用、堵塞疏散通道、安全出口等属于《消防法》第二十八条禁止的行为，"
                  f"已转{d['department']}核查处理" + (f"（{d['first']}）" if d.get("first") else "") + "。")
         wo_ref = f"事件单 {wo['id']}" if wo and wo.get("id") else "事件单草稿"
-        brief = (f"【消防】风险{d['risk_level']}（分值{d['risk_score']}）｜人员密集场所{d['crowded_place']}｜"
-                 f"隐患：{'、'.join(d['hazards'])}｜承办{d['department']}｜期限：{d['deadline']}｜{wo_ref}\n{d['notice']}")
+        brief = (f"【消防】风险{d['risk_level']}（分值{d['risk_score']}）｜"
+                 f"{'人员密集场所' if d['crowded_place'] else '非人员密集场所'}｜隐患：{names}｜"
+                 f"承办{d['department']}｜期限：{d['deadline']}｜{wo_ref}\n{d['notice']}")
         return reply, brief

@@ -50,6 +50,14 @@ def _within(t: int, start: str, end: str) -> bool:
     return a <= t < b if a < b else t >= a or t < b
 
 
+# Each standard: its name, its corpus digest and the digest's section with the limits.
+STANDARDS = {
+    "gb3096": ("GB 3096-2008", "reg-gb-3096-2008-acoustic-environment-quality", "表1 环境噪声限值"),
+    "gb22337": ("GB 22337-2008", "reg-gb-22337-2008-social-life-noise-emission", "表1 边界噪声排放限值"),
+    "gb12523": ("GB 12523-2011", "reg-gb-12523-2011-construction-site-noise", "场界噪声排放限值"),
+}
+
+
 class NoiseAgent(Agent):
     name = "noise"
     title = "噪声扰民"
@@ -113,11 +121,7 @@ class NoiseAgent(Agent):
         articles = self.rules.lookup("legal_basis", None, noise_type=a["noise_type"]).value
         refs = [(NOISE_LAW, art, TYPE_NAMES[a["noise_type"]]) for art in articles]
         if a["standard"]:
-            doc = {"gb3096": "reg-gb-3096-2008-acoustic-environment-quality",
-                   "gb22337": "reg-gb-22337-2008-social-life-noise-emission",
-                   "gb12523": "reg-gb-12523-2011-construction-site-noise"}[a["standard"]]
-            section = {"gb3096": "表1 环境噪声限值", "gb22337": "表1 边界噪声排放限值",
-                       "gb12523": "场界噪声排放限值"}[a["standard"]]
+            _, doc, section = STANDARDS[a["standard"]]
             refs.append((doc, section, "噪声限值 昼间 夜间"))
         if a["noise_type"] == "decoration":
             refs.append(("reg-chongqing-noise-pollution-measures", "住宅室内装修作业时间", "装修 作业时间"))
@@ -170,8 +174,11 @@ class NoiseAgent(Agent):
         reply = f"您反映的{name}问题已受理。" + "；".join(steps) + "。如需咨询可拨打12345。"
         wo_ref = f"事件单 {wo['id']}（{wo['priority']}，{wo['department']}）" if wo and wo.get("id") else "事件单草稿"
         exceeded = {True: "超标", False: "未超标", None: "未测量或无适用限值"}[d["exceeded"]]
-        brief = (f"【噪声】{name}｜{d['period'] or '时段不明'}｜功能区{d['zone_class'] or '未知'}｜"
-                 f"标准{d['standard'] or '无分贝限值'}｜限值{d['limit_db']}｜{exceeded}｜"
-                 f"时段违规{d['hours_violation']}｜承办{d['department']}｜{wo_ref}｜依据："
-                 + "；".join(d["legal_basis"]))
+        period = {"day": "昼间", "night": "夜间"}.get(d["period"], "时段不明")
+        limit = f"限值{d['limit_db']:g} dB(A)" if d["limit_db"] is not None else "无分贝限值"
+        hours = {True: "在禁止作业时段内", False: "不在禁止作业时段内"}.get(d["hours_violation"])
+        brief = "｜".join(x for x in (
+            f"【噪声】{name}", period, f"功能区{d['zone_class'] or '未知'}",
+            f"{STANDARDS[d['standard']][0] if d['standard'] else '无适用标准'} {limit}", exceeded, hours, f"承办{d['department']}",
+            wo_ref, "依据：" + "；".join(d["legal_basis"])) if x)
         return reply, brief
