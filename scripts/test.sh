@@ -10,12 +10,15 @@ if ! command -v chromium >/dev/null; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
-# The certificate tests render synthetic documents with Debian's CJK fonts.
-if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+# The certificate tests render synthetic documents with Debian's CJK fonts; OpenCV (which
+# rapidocr-onnxruntime pulls in) needs libGL.
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
+    || ! ldconfig -p | grep -q 'libGL.so.1 '; then
+  packages="fonts-noto-cjk fonts-wqy-microhei libgl1 libglib2.0-0"
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
   fi
 fi
 # The store tests run against a real PostgreSQL server as well as SQLite.
