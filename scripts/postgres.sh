@@ -3,10 +3,7 @@
 # of a throw-away database. Used by scripts/test.sh; safe to run again.
 set -euo pipefail
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v pg_lsclusters >/dev/null; then
-  as_root apt-get update -qq >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
-fi
+command -v pg_lsclusters >/dev/null || bash "$(dirname "$0")/apt-install.sh" postgresql >&2
 version=$(pg_lsclusters -h | awk 'NR==1 {print $1}')
 cluster=$(pg_lsclusters -h | awk 'NR==1 {print $2}')
 pg_lsclusters -h | awk 'NR==1 {print $4}' | grep -q online || as_root pg_ctlcluster "$version" "$cluster" start >&2
