@@ -124,8 +124,8 @@ def ask(
     Example: yukuai ask "身份证丢了怎么补办" --json
              yukuai ask "那要多少钱？" --session s1
     """
-    from assistant.db import caller_id
     from assistant.conversation import ask as answer_question
+    from assistant.db import caller_id
 
     try:
         if session is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", session):
