@@ -106,9 +106,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.metrics = Metrics()
     install_error_handlers(app)
     for router in (health.router, search.router, chat.router, ask.router, models.router,
-                   agents.router, work_orders.router):
+                   certificates.router, agents.router, work_orders.router):
         app.include_router(router)
-    app.include_router(certificates.router)
     # An image may arrive base64-encoded in JSON (4/3 of its size) or in a multipart form.
     upload_limit = settings.max_upload_bytes * 4 // 3 + 64_000
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 
 from assistant.config import Settings
 from assistant.db import caller_id
-from assistant.errors import Unauthorized
+from assistant.errors import Forbidden, Unauthorized
 from assistant.services import Services
 
 
@@ -49,6 +49,17 @@ def get_caller(request: Request, role: Annotated[str, Depends(get_role)]) -> Cal
     return caller
 
 
+STAFF_ROLES = ("staff", "admin")
+
+
+def get_staff(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    """The caller, who must hold a staff role (agents, work orders)."""
+    if caller.role not in STAFF_ROLES:
+        raise Forbidden("scenario agents and work orders are for staff; use a staff API key")
+    return caller
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
 CurrentRole = Annotated[str, Depends(get_role)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
+StaffDep = Annotated[Caller, Depends(get_staff)]

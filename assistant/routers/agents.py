@@ -5,18 +5,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from agents import AGENTS, RunContext, get_agent
-from assistant.deps import CallerDep, ServicesDep
-from assistant.errors import Forbidden
+from assistant.deps import CallerDep, ServicesDep, StaffDep
 
 router = APIRouter(tags=["agents"])
-STAFF_ROLES = ("staff", "admin")
-
-
-def require_staff(role: str) -> None:
-    if role not in STAFF_ROLES:
-        raise Forbidden("scenario agents and work orders are for staff; use a staff API key")
-
-
 class AgentCard(BaseModel):
     name: str
     title: str
@@ -62,8 +53,7 @@ async def list_agents(caller: CallerDep):
 
 
 @router.post("/v1/agents/{name}/runs", response_model=RunResponse)
-async def run(name: str, req: RunRequest, caller: CallerDep, services: ServicesDep):
-    require_staff(caller.role)
+async def run(name: str, req: RunRequest, caller: StaffDep, services: ServicesDep):
     agent = get_agent(name)
     ctx = context(services, req.model)
     result = await run_in_threadpool(agent.run, req.input, ctx)
