@@ -1,13 +1,12 @@
 """The agents suite: per-field decision accuracy of each scenario agent, with the slots given
 and from the free text alone (extracted by the configured model, or by rules and patterns)."""
 
-import json
 from pathlib import Path
 
 from rich.table import Table
 
 from agents import AGENTS, RunContext
-from assistant.errors import InvalidInput
+from evals.jsonl import read_jsonl
 
 DATASETS = Path(__file__).resolve().parent / "datasets" / "agents"
 MODES = ("slots", "text")
@@ -15,21 +14,8 @@ MODES = ("slots", "text")
 
 def load(name: str, folder: Path | None = None) -> list[dict]:
     """Scenarios {id, text, slots, expected} of agent `name`."""
-    path = (folder or DATASETS) / f"{name}.jsonl"
-    if not path.exists():
-        raise InvalidInput(f"no dataset at {path}", code="dataset_not_found", field="dataset")
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InvalidInput(f"{path}:{n}: not JSON ({e})", field="dataset") from e
-        if not all(k in item for k in ("id", "text", "slots", "expected")):
-            raise InvalidInput(f"{path}:{n}: needs id, text, slots and expected", field="dataset")
-        items.append(item)
-    return items
+    return read_jsonl((folder or DATASETS) / f"{name}.jsonl",
+                      {"id": str, "text": str, "slots": dict, "expected": dict})
 
 
 def field_match(field: str, got, want) -> bool:

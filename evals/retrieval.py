@@ -1,12 +1,11 @@
 """The retrieval suite: ranks documents for each question in hybrid, dense and BM25 modes."""
 
-import json
 from pathlib import Path
 from statistics import mean
 
 from rich.table import Table
 
-from assistant.errors import InvalidInput
+from evals.jsonl import read_jsonl
 from evals.metrics import dedupe, ndcg_at, recall_at, reciprocal_rank
 from retrieval.search import MODES, Searcher
 
@@ -16,21 +15,7 @@ CANDIDATE_CHUNKS = 40  # chunks fetched per question, folded into a document ran
 
 def load_dataset(path: Path | None = None) -> list[dict]:
     """Questions as dicts {id, question, gold: [doc ids] (empty = unanswerable), role}."""
-    path = path or DATASET
-    if not path.exists():
-        raise InvalidInput(f"no dataset at {path}", code="dataset_not_found", field="dataset")
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InvalidInput(f"{path}:{n}: not JSON ({e})", field="dataset") from e
-            if not isinstance(item, dict) or not isinstance(item.get("question"), str) \
-                    or not isinstance(item.get("gold"), list):
-                raise InvalidInput(f"{path}:{n}: needs a question and a gold list", field="dataset")
-            items.append(item)
-    return items
+    return read_jsonl(path or DATASET, {"question": str, "gold": list})
 
 
 def evaluate(searcher: Searcher, items: list[dict], modes=MODES) -> dict:

@@ -1,7 +1,6 @@
 """The certificates suite: type accuracy, per-type and per-field exact match on clean and
 degraded images, documents with every field right, validator correctness and latency."""
 
-import json
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -10,16 +9,15 @@ from statistics import mean, median
 from rich.table import Table
 
 from assistant.certificates import Recognizer
-from assistant.errors import InvalidInput, YukuaiError
+from assistant.errors import YukuaiError
+from evals.jsonl import read_jsonl
 
 # Which failed check must flag each kind of planted fault.
 PLANTED_CHECK = {"id_check": "id_check_digit", "uscc_check": "uscc_check_char", "expired": "not_expired"}
 
 
 def load_truth(path: Path) -> list[dict]:
-    if not path.exists():
-        raise InvalidInput(f"no truth file at {path}", code="dataset_not_found", field="dataset")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_jsonl(path, {"file": str, "type": str, "degraded": bool})
 
 
 def _rate(hits: list[bool]) -> float | None:
