@@ -22,7 +22,7 @@ _ARTICLE_LINE = re.compile(rf"^\s*({ARTICLE})(?:\s|　|$)", re.MULTILINE)
 _ARTICLE_HEAD = re.compile(rf"^({ARTICLE})")
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _TITLE_LINE = re.compile(r"^#\s+.+$", re.MULTILINE)
-_CHAPTER = re.compile(r"^(?:#+\s*)?(第[一二三四五六七八九十百零〇]+[章节])\s*(.*)$", re.MULTILINE)
+_CHAPTER = re.compile(r"^(?:#+\s*)?(第[一二三四五六七八九十百零〇]+(?:分编|编|章|节))\s*(.*)$", re.MULTILINE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 # Bumped whenever the output of chunking changes, so that ingestion re-chunks everything.
