@@ -1,6 +1,5 @@
 """The FastAPI application: services built once in the lifespan, errors mapped in one place."""
 
-import logging
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,26 +8,36 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant.config import Settings, get_settings
 from assistant.errors import YukuaiError
 from assistant.metrics import Metrics
+from assistant.middleware import BodyLimit, CatchAll, RateLimit
+from assistant.protocol import ANY_ROUTE, API_ROUTE
 from assistant.routers import agents, ask, certificates, chat, health, models, search, work_orders
 from assistant.services import Services
 
-log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def _error(status: int, code: str, message: str, **extra) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+def _error(status: int, code: str, message: str, headers: dict | None = None,
+           **extra) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}},
+                        status_code=status, headers=headers)
+
+
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """One table from exceptions to responses: our errors carry their status and code;
+    anything unexpected is left to CatchAll (assistant/middleware.py)."""
+
     @app.exception_handler(YukuaiError)
     async def yukuai_error(request: Request, exc: YukuaiError):
-        headers = {"Retry-After": "60"} if exc.status == 429 else None
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status, headers=headers)
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status,
+                            headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -39,52 +48,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error(exc.status_code, code, str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s", request.url.path)
-        return _error(500, "internal_error", "internal error; it has been logged")
-
-
-class BodyLimit:
-    """Rejects request bodies over `limit` bytes with 413, whether or not they declare a length.
-    `per_path` gives larger limits to upload routes (a photo is megabytes, a question is not)."""
-
-    def __init__(self, app, limit: int, per_path: dict[str, int] | None = None):
-        self.app, self.default, self.per_path = app, limit, per_path or {}
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        limit = self.per_path.get(scope["path"], self.default)
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            return await self._reject(send, limit)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._reject(send, limit)
-
-    async def _reject(self, send, limit: int):
-        response = _error(413, "payload_too_large", f"request body over {limit} bytes")
-        await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
-        await send({"type": "http.response.body", "body": response.body})
-
-
-class _TooLarge(Exception):
-    pass
+        # Starlette's 405 carries the Allow header; keep whatever headers it set.
+        return _error(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"),
+                      str(exc.detail), headers=getattr(exc, "headers", None))
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -105,13 +71,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                   description="渝快办-style government service assistant API.")
     app.state.metrics = Metrics()
     install_error_handlers(app)
-    for router in (health.router, search.router, chat.router, ask.router, models.router,
+    for router in (search.router, chat.router, ask.router, models.router,
                    certificates.router, agents.router, work_orders.router):
-        app.include_router(router)
-    # An image may arrive base64-encoded in JSON (4/3 of its size) or in a multipart form.
+        app.include_router(router, responses=API_ROUTE)
+    app.include_router(health.router, responses=ANY_ROUTE)
+    # Added innermost first. An image may arrive base64-encoded in JSON (4/3 of its size).
+    app.add_middleware(CatchAll)
     upload_limit = settings.max_upload_bytes * 4 // 3 + 64_000
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        per_path={certificates.PATH: upload_limit})
+    app.add_middleware(RateLimit)
 
     @app.middleware("http")
     async def measure(request: Request, call_next):
@@ -131,4 +100,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def chat_page():
         return FileResponse(STATIC / "index.html")
 
+    if settings.trusted_proxies:
+        # Outermost, so that the rate limit and the audit see the client a trusted proxy
+        # names; `yukuai serve` turns off uvicorn's own handling, which trusts 127.0.0.1.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

@@ -125,13 +125,16 @@ def ask(
              yukuai ask "那要多少钱？" --session s1
     """
     from assistant.conversation import ask as answer_question
-    from assistant.db import caller_id
+    from assistant.deps import caller_id
 
     try:
         if session is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", session):
             raise InvalidInput("session must be 1-64 letters, digits, . _ or -", field="session")
         services = Services.build(get_settings())
-        body, _ = answer_question(services, question, role, caller_id(None, "cli"), session, model)
+        # The command line is one local user, who names its own conversations.
+        me = caller_id(None, "cli")
+        body, _ = answer_question(services, question, role, me, session and (me, session), model)
+        body["session_id"] = session
         services.close()
     except YukuaiError as e:
         _fail(e, as_json)
@@ -159,7 +162,9 @@ def serve(
     from assistant.app import create_app
 
     configure_logging(logging.INFO)
-    uvicorn.run(create_app(), host=host, port=port, log_config=None)
+    # X-Forwarded-For is honoured by the app, from YUKUAI_TRUSTED_PROXIES only; uvicorn's own
+    # handling would trust any local peer.
+    uvicorn.run(create_app(), host=host, port=port, log_config=None, proxy_headers=False)
 
 
 @app.command()

@@ -7,7 +7,7 @@ parts that need it.
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,20 @@ class Settings(BaseSettings):
         default_factory=lambda: [PROJECT_ROOT / "model_configs"],
         description="Folders of model YAML files (later folders add to or override earlier).",
     )
-    rate_limit_per_minute: int = Field(120, description="Per caller; 0 turns the limit off.")
+    rate_limit_per_minute: int = Field(
+        120, description="Requests per caller (API key, or client address without one) to any "
+                         "route; 0 turns the limit off.")
+    auth_failures_per_minute: int = Field(
+        10, description="Failed authentications per client address; beyond it every keyed "
+                        "request from that address gets 429 until the minute has passed.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For names the "
+                    'client, e.g. YUKUAI_TRUSTED_PROXIES=\'["10.0.0.0/8"]\'; none by default, '
+                    "so the header is ignored.")
+    session_secret: SecretStr | None = Field(
+        None, description="Signs conversation ids; unset = a random secret kept in "
+                          "data_dir/session.key. Set it when several processes serve the API.")
     max_body_bytes: int = Field(256_000, description="Larger request bodies get 413.")
     agent_model: str | None = Field(
         None, description="Generative model the scenario agents use to read free text "

@@ -4,16 +4,17 @@ from assistant.pipeline import Answer
 from assistant.services import Services
 
 
-def ask(services: Services, question: str, role: str, caller: str, session_id: str | None,
+def ask(services: Services, question: str, role: str, caller: str, session: tuple[str, str] | None,
         model: str | None) -> tuple[dict, Answer]:
-    """Answer `question` in conversation `session_id` (if any) and record the turn."""
-    history = services.db.history(caller, session_id) if session_id else []
+    """Answer `question` in conversation `session` ((owner, key), if any) and record the turn;
+    `caller` is the hashed identity the audit record names."""
+    history = services.db.history(*session) if session else []
     answer = services.pipeline.answer(question, role=role, model=model, history=history)
-    if session_id:
-        services.db.add_turn(caller, session_id, question, answer.standalone_query, answer.answer,
+    if session:
+        services.db.add_turn(*session, question, answer.standalone_query, answer.answer,
                              answer.citations[0]["doc_id"] if answer.citations else None, answer.handoff)
     services.db.audit(caller=caller, role=role, endpoint="ask", question=question,
                       answer=answer.answer, model=answer.model,
                       citations=[c["chunk_id"] for c in answer.citations],
                       confidence=answer.confidence, handoff=answer.handoff, notice=answer.notice)
-    return {**answer.to_dict(), "session_id": session_id}, answer
+    return answer.to_dict(), answer

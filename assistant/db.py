@@ -4,12 +4,20 @@ Everything written here has already been through `mask_pii`: the store never hol
 number, a phone number or an announced name.
 """
 
-import hashlib
 import json
 from datetime import UTC, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, select,
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -62,12 +70,17 @@ def _sqlite_wal(connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLAlchemy, not the driver, begins transactions (below), so that one can ask for
+    # BEGIN IMMEDIATE (SQLAlchemy's documented recipe for pysqlite).
+    connection.isolation_level = None
 
 
-def caller_id(api_key: str | None, client: str | None) -> str:
-    """A stable, non-reversible identity for a key (or an anonymous client address)."""
-    raw = f"key:{api_key}" if api_key else f"anon:{client or '-'}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+def _sqlite_begin(connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for a transaction that reads and then writes what it read
+    (`execution_options(sqlite_begin="IMMEDIATE")`): it takes the write lock first, so no
+    other writer can change the row between the read and the write."""
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 class Store:
@@ -80,6 +93,7 @@ class Store:
             # WAL lets readers and the one writer proceed together and fsyncs at checkpoints,
             # not on every audit record; a crash can lose the last records, never corrupt them.
             event.listen(self.engine, "connect", _sqlite_wal)
+            event.listen(self.engine, "begin", _sqlite_begin)
         Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -114,4 +128,4 @@ class Store:
         self.engine.dispose()
 
 
-__all__ = ["Store", "Session", "caller_id"]
+__all__ = ["Session", "Store"]

@@ -24,6 +24,10 @@ class YukuaiError(Exception):
             body["field"] = self.field
         return body
 
+    def headers(self) -> dict[str, str] | None:
+        """HTTP headers the response must carry (Retry-After, WWW-Authenticate)."""
+        return None
+
 
 class InvalidInput(YukuaiError):
     """The request or command input is wrong; the message says which field and why."""
@@ -33,8 +37,27 @@ class InvalidInput(YukuaiError):
 
 
 class Unauthorized(YukuaiError):
+    """No valid credentials: an unknown API key or a malformed Authorization header."""
+
     code = "invalid_api_key"
     status = 401
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class RateLimited(YukuaiError):
+    """Too many requests (or failed authentications) from one caller; retry after a while."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, retry_after)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class NotFound(YukuaiError):

@@ -40,3 +40,14 @@ def mask_pii(text: str) -> str:
     text = _LANDLINE.sub(lambda m: m.group(1) + "-" + "*" * (len(m.group(2)) - 4) + m.group(2)[-4:], text)
     text = _EMAIL.sub(lambda m: m.group(1) + "***" + m.group(2), text)
     return _NAME_CUE.sub(_mask_name, text)
+
+
+def mask_data(value):
+    """Placeholder until the masking rewrite lands: strings in nested JSON masked."""
+    if isinstance(value, str):
+        return mask_pii(value)
+    if isinstance(value, list):
+        return [mask_data(v) for v in value]
+    if isinstance(value, dict):
+        return {mask_pii(k): mask_data(v) for k, v in value.items()}
+    return value

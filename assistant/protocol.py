@@ -6,11 +6,61 @@ ours are marked `extension`.
 
 import time
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant import sessions
+from retrieval.search import MAX_QUERY_CHARS
+
 MAX_MESSAGES = 50
+# At least one character that is not white space (JSON Schema patterns match anywhere).
+NOT_BLANK = r"\S"
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable: e.g. invalid_request, rate_limited.")
+    message: str = Field(description="What is wrong and how to fix it, safe to show.")
+    field: str | None = Field(None, description="The request field at fault, if one is.")
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+_ERRORS = {
+    400: "Bad input (the code and field say which and why)",
+    401: "No valid API key, or a malformed Authorization header",
+    403: "The caller's role may not use this",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    413: "Request body (or image) too large",
+    415: "Unsupported media type",
+    422: "The request does not match the schema",
+    429: "Rate limited; Retry-After gives the seconds to wait",
+    500: "Internal error (logged)",
+    503: "The index or a model is not available",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, all with the ErrorResponse body."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        out[status] = {"model": ErrorResponse, "description": _ERRORS[status]}
+        if status == 429:
+            out[status]["headers"] = {"Retry-After": {
+                "description": "Seconds until a request will be accepted again",
+                "schema": {"type": "integer"}}}
+    return out
+
+
+# Every route may meet the body limit, the rate limit and an internal error; routes that
+# read a key or a body may also answer 400, 401 and 422.
+ANY_ROUTE = errors(413, 429, 500)
+API_ROUTE = errors(400, 401, 413, 422, 429, 500)
 
 
 def completion_id() -> str:
@@ -76,8 +126,11 @@ class ChatCompletion(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str
-    session_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=NOT_BLANK)
+    session_id: str | None = Field(
+        None, pattern=sessions.PATTERN,
+        description="The session_id of an earlier answer to this caller, to ask a follow-up; "
+                    "omit it to start a conversation (the answer carries a new one).")
     model: str | None = None
 
 
@@ -91,7 +144,7 @@ class AskResponse(BaseModel):
     notice: str | None
     focus: str
     model: str
-    session_id: str | None = None
+    session_id: str = Field(description="Send it with the next question to follow up.")
 
 
 class ModelCard(BaseModel):

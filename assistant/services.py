@@ -8,6 +8,7 @@ from assistant.db import Store
 from assistant.models import ModelRegistry
 from assistant.pipeline import AnswerPipeline
 from assistant.ratelimit import RateLimiter
+from assistant.sessions import SessionTokens
 from retrieval.embedding import DenseEmbedder, load_embedder
 from retrieval.ingest import Ingestor
 from retrieval.search import Searcher
@@ -22,9 +23,12 @@ class Services:
     store: VectorStore
     embedder: DenseEmbedder
     limiter: RateLimiter = field(init=False)
+    auth_failures: RateLimiter = field(init=False)
 
     def __post_init__(self):
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
+        self.auth_failures = RateLimiter(self.settings.auth_failures_per_minute,
+                                         what="failed authentications")
 
     @classmethod
     def build(cls, settings: Settings) -> "Services":
@@ -55,6 +59,14 @@ class Services:
     def db(self) -> Store:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return Store(self.settings.store_url)
+
+    @cached_property
+    def sessions(self) -> SessionTokens:
+        """Issues and checks conversation ids (see assistant/sessions.py)."""
+        secret = self.settings.session_secret
+        if secret is not None:
+            return SessionTokens(secret.get_secret_value().encode())
+        return SessionTokens.from_file(self.settings.data_dir / "session.key")
 
     @cached_property
     def work_orders(self):

@@ -8,11 +8,11 @@ The SLA deadline comes from agents/rules/sla.yaml (system defaults, not legal ti
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
-from assistant.masking import mask_pii
+from assistant.masking import mask_data, mask_pii
 
 STATES = ("created", "dispatched", "in_progress", "resolved", "closed")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -23,6 +23,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": (),
 }
 PRIORITIES = ("P1", "P2", "P3", "P4")
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER on PostgreSQL
 
 
 class _Base(DeclarativeBase):
@@ -112,10 +113,11 @@ class WorkOrderStore:
         created = _now()
         deadline, rule = sla_deadline(priority, created)
         with self._session() as s, s.begin():
+            department = mask_pii(department)[:64]
             order = WorkOrder(agent=agent, category=category, title=mask_pii(title)[:200],
                               summary=mask_pii(summary), department=department, priority=priority,
                               status="created", created=created, updated=created,
-                              sla_deadline=deadline, sla_rule=rule, decision=decision)
+                              sla_deadline=deadline, sla_rule=rule, decision=mask_data(decision))
             order.events.append(WorkOrderEvent(from_status=None, to_status="created", actor=actor,
                                                note="智能体创建", department=department, at=created))
             s.add(order)
@@ -143,22 +145,50 @@ class WorkOrderStore:
 
     def transition(self, order_id: int, to_status: str, *, actor: str, note: str = "",
                    department: str | None = None) -> dict:
-        """Move an order to `to_status` if the lifecycle allows it; record who, when and why."""
+        """Move an order to `to_status` if the lifecycle allows it from the status it has now;
+        record who, when and why.
+
+        The status is read and changed in one transaction, and the change is a conditional
+        `UPDATE … WHERE status = <the status read>`: of concurrent moves from one status,
+        exactly one matches a row (PostgreSQL re-checks the condition after waiting for the
+        row lock). The others are checked again against the new status. On SQLite, where
+        `SELECT … FOR UPDATE` does nothing, the transaction also begins IMMEDIATE, taking
+        the write lock before the read (assistant/db.py).
+        """
         if to_status not in STATES:
             raise InvalidInput(f"status must be one of {STATES}", field="status")
-        with self._session() as s, s.begin():
-            order = s.get(WorkOrder, order_id, with_for_update=True)
-            if order is None:
-                raise NotFound(f"no work order {order_id}", code="work_order_not_found", field="id")
-            if to_status not in TRANSITIONS[order.status]:
-                allowed = ", ".join(TRANSITIONS[order.status]) or "none (closed)"
-                raise IllegalTransition(f"cannot move work order {order_id} from {order.status} "
-                                        f"to {to_status}; allowed: {allowed}", field="status")
-            now = _now()
-            order.events.append(WorkOrderEvent(from_status=order.status, to_status=to_status,
-                                               actor=actor, note=mask_pii(note)[:2000],
-                                               department=department or order.department, at=now))
-            order.status, order.updated = to_status, now
-            if department:
-                order.department = department
-        return self.get(order_id)
+        note = mask_pii(note)[:2000]
+        department = mask_pii(department)[:64] if department else None
+        while True:
+            try:
+                with self._session() as s, s.begin():
+                    s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                    order = s.get(WorkOrder, order_id)
+                    if order is None:
+                        raise NotFound(f"no work order {order_id}", code="work_order_not_found",
+                                       field="id")
+                    current = order.status
+                    if to_status not in TRANSITIONS[current]:
+                        allowed = ", ".join(TRANSITIONS[current]) or "none (closed)"
+                        raise IllegalTransition(f"cannot move work order {order_id} from "
+                                                f"{current} to {to_status}; allowed: {allowed}",
+                                                field="status")
+                    now = _now()
+                    moved = s.execute(
+                        update(WorkOrder)
+                        .where(WorkOrder.id == order_id, WorkOrder.status == current)
+                        .values(status=to_status, updated=now,
+                                **({"department": department} if department else {}))
+                        .execution_options(synchronize_session=False))
+                    if moved.rowcount != 1:
+                        raise _Overtaken
+                    s.add(WorkOrderEvent(order_id=order_id, from_status=current,
+                                         to_status=to_status, actor=actor, note=note, at=now,
+                                         department=department or order.department))
+            except _Overtaken:
+                continue  # another move won: check this one against the status it left
+            return self.get(order_id)
+
+
+class _Overtaken(Exception):
+    """Rolls back a move whose conditional update found the status already changed."""

@@ -16,10 +16,7 @@ runs as a separate process on loopback; the clients are threads in this process,
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +28,7 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.server import serve
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -112,21 +110,7 @@ def main():
     console.log("direct calls")
     results = {"direct": direct(qs, args.seconds), "api": {}}
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, YUKUAI_RATE_LIMIT_PER_MINUTE="0")
-    server = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+    with serve(YUKUAI_RATE_LIMIT_PER_MINUTE="0") as (url, _):
         for q in qs[:5]:
             httpx.post(f"{url}/v1/ask", json={"question": q}, timeout=30)
         for workload in ("distinct", "repeated"):
@@ -134,9 +118,6 @@ def main():
                 console.log(f"/v1/ask, {workload} questions, {clients} clients")
                 results["api"][f"{workload}@{clients}"] = load(url, qs, clients, args.seconds,
                                                                workload == "distinct")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     base = results["direct"]["search()"]["p50_ms"]
     table = Table("caller", "clients", "p50 ms", "p95 ms", "req/s", "n", "p50 / search() p50",

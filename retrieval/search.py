@@ -13,6 +13,7 @@ from assistant.errors import InvalidInput
 from retrieval.embedding import DenseEmbedder
 from retrieval.sparse import BM25Encoder
 from retrieval.store import Mode, SearchFilter, VectorStore
+from retrieval.text import replace_surrogates
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 100
@@ -60,7 +61,9 @@ def validate_query(query: object) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise InvalidInput(f"the query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}",
                            code="query_too_long", field="query")
-    return query.strip()
+    # Half a UTF-16 pair cannot be encoded for the embedder; the API replaces them on the way
+    # in, and so does this for callers in-process.
+    return replace_surrogates(query.strip())
 
 
 class Searcher:

@@ -28,6 +28,21 @@ STOPWORDS = frozenset(
     "， 。 、 ； ： ？ ！ “ ” ‘ ’ （ ） 《 》 【 】 〔 〕 … — · , . ; : ? ! \" ' ( ) [ ] / - _ ~".split()
 )
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with lone UTF-16 surrogates (half an emoji from a buggy client) replaced by
+    U+FFFD: no encoder, tokenizer or database driver accepts them."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+")
 
 

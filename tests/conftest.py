@@ -3,6 +3,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def running(app, port: int | None = None, log_level: str = "warning"):
+    """`app` served by a real uvicorn on loopback in a thread; yields its base URL. Proxy
+    headers off and uvicorn's logging left to ours, as `yukuai serve` runs it."""
+    port = port or _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level,
+                                           proxy_headers=False, log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started:
+        assert time.time() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory, corpus_services):
     tmp = tmp_path_factory.mktemp("serve")
@@ -126,21 +147,14 @@ def base_url(tmp_path_factory, corpus_services):
     }
     for name, body in extra.items():
         (configs / f"{name}.yaml").write_text(yaml.safe_dump({"name": name, **body}), encoding="utf-8")
+    # No limits: many tests (schemathesis among them) share this server.
     settings = corpus_services.settings.model_copy(update={
         "model_config_dirs": [ROOT / "model_configs", configs], "data_dir": tmp / "data",
-        "api_keys": {STAFF_KEY: "staff", CITIZEN_KEY: "citizen"}, "rate_limit_per_minute": 0})
+        "api_keys": {STAFF_KEY: "staff", CITIZEN_KEY: "citizen"}, "rate_limit_per_minute": 0,
+        "auth_failures_per_minute": 0})
     services = Services(settings, corpus_services.store, corpus_services.embedder)
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not server.started:
-        assert time.time() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(services=services), port):
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,7 +9,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from assistant.errors import ImageRejected, PayloadTooLarge, UnsupportedMedia
 
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# MPO is JPEG with more pictures after the first: many phone cameras write it.
+FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 _MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 # Beyond this the OCR gains nothing: the detector works on at most ~1000 px per side.
 WORKING_SIDE = 2000
@@ -30,6 +31,8 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[np.nd
             img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
         raise PayloadTooLarge("the image has too many pixels", code="image_too_large") from None
+    except ValueError:  # PIL refuses a text or ICC chunk that inflates past its limit
+        raise ImageRejected("the image's metadata is too large", code="corrupt_image") from None
     except (UnidentifiedImageError, OSError):
         if data.startswith(_MAGIC) or data[8:12] == b"WEBP":  # ours, but cut short or damaged
             raise ImageRejected("the image is truncated or corrupt", code="corrupt_image") from None
@@ -42,6 +45,7 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[np.nd
         raise PayloadTooLarge(f"the image has {width}x{height} pixels, over the limit of "
                               f"{max_pixels // 1_000_000} megapixels", code="image_too_large")
     try:
+        img.seek(0)  # the first picture of an MPO
         img.draft("RGB", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at a reduced scale
         img = ImageOps.exif_transpose(img.convert("RGB"))
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):

@@ -6,8 +6,12 @@ from pydantic import BaseModel, Field
 
 from agents import AGENTS, RunContext, get_agent
 from assistant.deps import CallerDep, ServicesDep, StaffDep
+from assistant.jsonbody import GuardedRoute
+from assistant.protocol import errors
 
-router = APIRouter(tags=["agents"])
+router = APIRouter(tags=["agents"], route_class=GuardedRoute)
+
+
 class AgentCard(BaseModel):
     name: str
     title: str
@@ -52,7 +56,7 @@ async def list_agents(caller: CallerDep):
     return AgentList(data=[AgentCard(**a.schema()) for a in AGENTS.values()])
 
 
-@router.post("/v1/agents/{name}/runs", response_model=RunResponse)
+@router.post("/v1/agents/{name}/runs", response_model=RunResponse, responses=errors(403, 404, 503))
 async def run(name: str, req: RunRequest, caller: StaffDep, services: ServicesDep):
     agent = get_agent(name)
     ctx = context(services, req.model)

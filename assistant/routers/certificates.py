@@ -13,9 +13,11 @@ from pydantic import BaseModel, Field
 
 from assistant.deps import CallerDep, ServicesDep
 from assistant.errors import InvalidInput, UnsupportedMedia
+from assistant.jsonbody import GuardedRoute
+from assistant.protocol import errors
 
 PATH = "/v1/certificates/recognize"
-router = APIRouter(tags=["certificates"])
+router = APIRouter(tags=["certificates"], route_class=GuardedRoute)
 
 
 class FieldValue(BaseModel):
@@ -74,7 +76,7 @@ async def _image_bytes(request: Request) -> bytes:
     raise UnsupportedMedia("send multipart/form-data, application/json or an image/* body")
 
 
-@router.post(PATH, response_model=Recognition, openapi_extra={"requestBody": {"content": {
+@router.post(PATH, response_model=Recognition, responses=errors(415, 503), openapi_extra={"requestBody": {"content": {
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
     "application/json": {"schema": Base64Image.model_json_schema()},

@@ -15,12 +15,20 @@ from sse_starlette.sse import EventSourceResponse
 from assistant.backends import BackendError
 from assistant.deps import CallerDep, ServicesDep
 from assistant.errors import InvalidInput
+from assistant.jsonbody import GuardedRoute
 from assistant.pipeline import Answer
 from assistant.protocol import (
-    ChatCompletion, ChatCompletionRequest, Choice, Citation, ResponseMessage, Usage, completion_id,
+    ChatCompletion,
+    ChatCompletionRequest,
+    Choice,
+    Citation,
+    ResponseMessage,
+    Usage,
+    completion_id,
+    errors,
 )
 
-router = APIRouter(tags=["chat"])
+router = APIRouter(tags=["chat"], route_class=GuardedRoute)
 
 
 def _usage(prompt: str, completion: str) -> Usage:
@@ -44,7 +52,7 @@ def _chunk(base: dict, delta: dict, finish: str | None = None, **extra) -> str:
 
 
 @router.post("/v1/chat/completions", response_model=ChatCompletion,
-             response_model_exclude_none=False)
+             response_model_exclude_none=False, responses=errors(403, 404, 503))
 async def chat_completions(req: ChatCompletionRequest, caller: CallerDep, services: ServicesDep,
                            request: Request):
     config = services.models.get(req.model)

@@ -1,11 +1,16 @@
 """Liveness and readiness probes."""
 
+from typing import Literal
+
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from assistant.deps import ServicesDep
+from assistant.jsonbody import GuardedRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=GuardedRoute)
 
 
 @router.get("/healthz")
@@ -13,10 +18,17 @@ async def healthz():
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    chunks: int
+    embedder: str
+
+
+@router.get("/readyz", response_model=Readiness,
+            responses={503: {"model": Readiness, "description": "No index yet"}})
 async def readyz(services: ServicesDep):
     """Ready when the index exists and holds chunks."""
-    chunks = services.store.count()
-    body = {"status": "ready" if chunks else "not_ready", "chunks": chunks,
-            "embedder": services.embedder.name}
-    return JSONResponse(body, status_code=200 if chunks else 503)
+    chunks = await run_in_threadpool(services.store.count)
+    body = Readiness(status="ready" if chunks else "not_ready", chunks=chunks,
+                     embedder=services.embedder.name)
+    return JSONResponse(body.model_dump(), status_code=200 if chunks else 503)

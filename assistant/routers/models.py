@@ -3,9 +3,10 @@
 from fastapi import APIRouter
 
 from assistant.deps import ServicesDep
+from assistant.jsonbody import GuardedRoute
 from assistant.protocol import ModelCard, ModelList
 
-router = APIRouter(tags=["models"])
+router = APIRouter(tags=["models"], route_class=GuardedRoute)
 
 
 @router.get("/v1/models", response_model=ModelList)

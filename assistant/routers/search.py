@@ -7,13 +7,16 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from assistant.deps import CallerDep, ServicesDep
-from retrieval.search import MAX_K
+from assistant.jsonbody import GuardedRoute
+from assistant.protocol import NOT_BLANK, errors
+from retrieval.search import MAX_K, MAX_QUERY_CHARS
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], route_class=GuardedRoute, responses=errors(503))
+Text = {"min_length": 1, "max_length": MAX_QUERY_CHARS, "pattern": NOT_BLANK}
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(description="Question or keywords, 1–2000 characters.")
+    query: str = Field(description="Question or keywords.", **Text)
     k: int = Field(5, ge=1, le=MAX_K)
     category: str | None = None
     region: str | None = None
@@ -53,7 +56,8 @@ async def search_post(req: SearchRequest, caller: CallerDep, services: ServicesD
 
 
 @router.get("/v1/search", response_model=SearchResponse)
-async def search_get(caller: CallerDep, services: ServicesDep, q: str = Query(""),
+async def search_get(caller: CallerDep, services: ServicesDep,
+                     q: str = Query(description="Question or keywords.", **Text),
                      k: int = Query(5, ge=1, le=MAX_K), category: str | None = None,
                      region: str | None = None, doc_type: str | None = None):
     req = SearchRequest(query=q, k=k, category=category, region=region, doc_type=doc_type)

@@ -1,15 +1,18 @@
 """/v1/work-orders: the work orders (事件单) the agents create; staff list, read and move them."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from assistant.deps import ServicesDep, StaffDep
-from assistant.workorders import STATES
+from assistant.jsonbody import GuardedRoute
+from assistant.protocol import errors
+from assistant.workorders import MAX_ID, PRIORITIES, STATES
 
-router = APIRouter(tags=["work-orders"])
+router = APIRouter(tags=["work-orders"], route_class=GuardedRoute, responses=errors(403))
+OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class StatusUpdate(BaseModel):
@@ -24,21 +27,23 @@ class WorkOrderList(BaseModel):
 
 @router.get("/v1/work-orders", response_model=WorkOrderList)
 async def list_orders(caller: StaffDep, services: ServicesDep,
-                      status: str | None = None, department: str | None = None,
-                      agent: str | None = None, priority: str | None = None,
-                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+                      status: Literal[STATES] | None = None,
+                      department: str | None = Query(None, max_length=64),
+                      agent: str | None = Query(None, max_length=32),
+                      priority: Literal[PRIORITIES] | None = None,
+                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID)):
     rows = await run_in_threadpool(services.work_orders.list, status=status, department=department,
                                    agent=agent, priority=priority, limit=limit, offset=offset)
     return WorkOrderList(data=rows)
 
 
-@router.get("/v1/work-orders/{order_id}")
-async def get_order(order_id: int, caller: StaffDep, services: ServicesDep) -> dict:
+@router.get("/v1/work-orders/{order_id}", responses=errors(404))
+async def get_order(order_id: OrderId, caller: StaffDep, services: ServicesDep) -> dict:
     return await run_in_threadpool(services.work_orders.get, order_id)
 
 
-@router.post("/v1/work-orders/{order_id}/status")
-async def update_status(order_id: int, req: StatusUpdate, caller: StaffDep,
+@router.post("/v1/work-orders/{order_id}/status", responses=errors(404, 409))
+async def update_status(order_id: OrderId, req: StatusUpdate, caller: StaffDep,
                         services: ServicesDep) -> dict:
     return await run_in_threadpool(services.work_orders.transition, order_id, req.status,
                                    actor=f"{caller.role}:{caller.id}", note=req.note,
