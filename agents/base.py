@@ -9,17 +9,42 @@ assessment, texts); the graph, the trace and the fallbacks are the same for all.
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypedDict
+from datetime import date
+from typing import Annotated, Any, ClassVar, TypedDict
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError, WithJsonSchema
 
 from agents.legal import cite_articles
 from agents.rulebook import RuleBook, Trace
 from assistant.errors import InvalidInput, YukuaiError
 
 MAX_TEXT = 4000
+HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+# Dates outside these are typing errors, and date arithmetic near year 1 or 9999 overflows.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _clock_time(value: str) -> str:
+    match = HHMM.fullmatch(value)
+    if match is None:
+        raise ValueError("time must be HH:MM, 00:00-23:59")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"  # 9:05 → 09:05
+
+
+def _sane_date(value: date) -> date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"date must be between {FIRST_DATE} and {LAST_DATE}")
+    return value
+
+
+# A clock time as input models take it: "HH:MM" (or "H:MM"), stored as "HH:MM".
+ClockTime = Annotated[str, AfterValidator(_clock_time), WithJsonSchema(
+    {"type": "string", "pattern": f"^{HHMM.pattern}$", "description": "HH:MM（24小时制）"})]
+# A calendar date in the years anyone means (1900-2199).
+CalendarDate = Annotated[date, AfterValidator(_sane_date), WithJsonSchema(
+    {"type": "string", "format": "date", "description": f"YYYY-MM-DD，{FIRST_DATE}–{LAST_DATE}"})]
 
 
 class AgentState(TypedDict, total=False):
@@ -47,9 +72,9 @@ class RunContext:
 
 
 def clock_minutes(hhmm: str) -> int:
-    """Minutes since midnight of an "HH:MM" time."""
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
+    """Minutes since midnight of an "HH:MM" time (a ClockTime, so already validated)."""
+    hour, minute = hhmm.split(":")
+    return int(hour) * 60 + int(minute)
 
 
 def invalid(e: ValidationError) -> InvalidInput:

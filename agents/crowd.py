@@ -7,23 +7,27 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agents.base import MAX_TEXT, Agent, clock_minutes
+from agents.base import MAX_TEXT, Agent, CalendarDate, ClockTime, clock_minutes
 from agents.rulebook import Trace
 
 FT2 = 0.09290304  # m² per ft² (exact, by definition of the foot)
 EVENTS = "reg-large-scale-mass-activities-safety-regulation"
+# The bounds of the input, given or read from the text. Under 1 m² a density means nothing,
+# and a tiny area would make it overflow to infinity, which no JSON reply can carry.
+MAX_PEOPLE = 10_000_000
+MIN_AREA_M2, MAX_AREA_M2 = 1, 100_000_000
 
 
 class Count(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    time: str = Field(description="HH:MM")
-    count: int = Field(ge=0, le=10_000_000)
+    time: ClockTime
+    count: int = Field(ge=0, le=MAX_PEOPLE)
 
 
 class Zone(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field("区域", max_length=100)
-    area_m2: float | None = Field(None, gt=0, le=100_000_000, description="有效面积 m²")
+    area_m2: float | None = Field(None, ge=MIN_AREA_M2, le=MAX_AREA_M2, description="有效面积 m²")
     counts: list[Count] = Field(default_factory=list, description="按时间的人数")
 
     @model_validator(mode="after")
@@ -35,12 +39,12 @@ class Zone(BaseModel):
 
 class Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    expected_attendance: int = Field(ge=1, le=10_000_000, description="每场次预计参加人数")
-    start_date: date | None = None
-    application_date: date | None = Field(None, description="提出（或拟提出）许可申请的日期")
+    expected_attendance: int = Field(ge=1, le=MAX_PEOPLE, description="每场次预计参加人数")
+    start_date: CalendarDate | None = None
+    application_date: CalendarDate | None = Field(None, description="提出（或拟提出）许可申请的日期")
     cross_province: bool = False
     layout: str | None = Field(None, description="standing（无固定座位）或 exhibition（展览展销）")
-    area_m2: float | None = Field(None, gt=0, le=100_000_000)
+    area_m2: float | None = Field(None, ge=MIN_AREA_M2, le=MAX_AREA_M2)
 
 
 class CrowdInput(BaseModel):
@@ -80,7 +84,7 @@ class CrowdAgent(Agent):
     def patterns(self, text: str, trace: Trace) -> dict:
         from agents.patterns.crowd import read
 
-        return read(text)
+        return read(text, trace.notes)
 
     def _level(self, density: float, trace: Trace) -> tuple[int, str]:
         for row in self.rules.rows("alert_levels"):  # most severe first

@@ -1,12 +1,11 @@
 """噪声扰民 agent: noise type, time and zone → the applicable limit, exceedance, the
 responsible body (mediation first where the law says so), articles and penalty ranges."""
 
-import re
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.base import MAX_TEXT, Agent, clock_minutes
+from agents.base import MAX_TEXT, Agent, ClockTime, clock_minutes
 from agents.rulebook import Trace
 
 NoiseType = Literal["construction", "neighbour", "commercial_loudspeaker", "square_dance",
@@ -16,6 +15,7 @@ TYPE_NAMES = {"construction": "建筑施工噪声", "neighbour": "邻里生活�
               "commercial_loudspeaker": "商业经营高音喇叭/招揽噪声", "square_dance": "广场舞/公共场所音响噪声",
               "decoration": "室内装修噪声", "traffic": "交通/改装车噪声", "industrial": "工业噪声"}
 NOISE_LAW = "reg-noise-pollution-law"
+MAX_DB = 150  # the highest level the input takes, given or read from the text
 
 
 class NoiseInput(BaseModel):
@@ -24,20 +24,13 @@ class NoiseInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str | None = Field(None, max_length=MAX_TEXT, description="投诉原文")
     noise_type: NoiseType | None = None
-    time: str | None = Field(None, description="发生时间 HH:MM（24小时制）")
+    time: ClockTime | None = Field(None, description="发生时间 HH:MM（24小时制）")
     period: Literal["day", "night"] | None = Field(None, description="昼间06:00–22:00 / 夜间")
     zone_class: ZoneClass | None = Field(None, description="GB 3096 声环境功能区类别")
-    leq_db: float | None = Field(None, ge=0, le=150, description="实测等效声级 dB(A)")
-    lmax_db: float | None = Field(None, ge=0, le=150, description="实测最大声级 dB(A)")
+    leq_db: float | None = Field(None, ge=0, le=MAX_DB, description="实测等效声级 dB(A)")
+    lmax_db: float | None = Field(None, ge=0, le=MAX_DB, description="实测最大声级 dB(A)")
     place: str | None = Field(None, max_length=200)
     mediation_tried: bool | None = Field(None, description="是否已找过物业/居委会劝阻调解")
-
-    @field_validator("time")
-    @classmethod
-    def _hhmm(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", v):
-            raise ValueError("time must be HH:MM, 00:00-23:59")
-        return v if v is None else f"{int(v.split(':')[0]):02d}:{v.split(':')[1]}"
 
     @field_validator("zone_class", mode="before")
     @classmethod
@@ -68,7 +61,7 @@ class NoiseAgent(Agent):
     def patterns(self, text: str, trace: Trace) -> dict:
         from agents.patterns.noise import read
 
-        return read(text)
+        return read(text, trace.notes)
 
     def assess(self, slots: dict, trace: Trace) -> dict:
         book = self.rules

@@ -4,40 +4,20 @@ it states (fee, time limit, date, phone, article) must appear in a passage it ci
 Numbers are compared by value, so 六十日 in a passage supports 60日 in an answer.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
+from retrieval.numerals import CN_NUMERAL, cn_int
+
 CITATION = re.compile(r"\[(\d{1,3})\]")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "零〇一二两三四五六七八九十百千万"
 # A Chinese numeral counts as a number only before a unit (一站式, 统一 are not numbers), or
 # inside 第…条/章/款/项.
 _UNITS = ("个工作日|工作日|日|天|周|年|个月|月|周岁|岁|元|万元|万|小时|分贝|分钟|次|人|倍|米|"
           "平方米|条|章|款|项|页|本|张|份|名|户|套|级|类|个")
-_CN_NUMBER = re.compile(rf"[{_CN}]+(?=(?:{_UNITS}))|(?<=第)[{_CN}]+")
+_CN_NUMBER = re.compile(rf"[{CN_NUMERAL}]+(?=(?:{_UNITS}))|(?<=第)[{CN_NUMERAL}]+")
 _ARABIC = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-
-
-def cn_to_int(text: str) -> int | None:
-    """六十 → 60, 一百二十 → 120, 十五 → 15, 二〇二六 → 2026, 三万 → 30000."""
-    if not text or any(c not in _CN for c in text):
-        return None
-    if all(c in _CN_DIGITS for c in text):  # digit by digit, as in years
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    total, section, digit = 0, 0, 0
-    for c in text:
-        if c in _CN_DIGITS:
-            digit = _CN_DIGITS[c]
-        elif c in _CN_UNITS:
-            section += (digit or 1) * _CN_UNITS[c]
-            digit = 0
-        elif c == "万":
-            total += (section + digit) * 10_000
-            section, digit = 0, 0
-    return total + section + digit
 
 
 def numbers(text: str) -> set[float]:
@@ -51,9 +31,10 @@ def numbers(text: str) -> set[float]:
         except ValueError:  # 1.2.3 style: compare its parts
             values.update(float(p) for p in raw.split(".") if p)
     for m in _CN_NUMBER.finditer(text):
-        value = cn_to_int(m.group(0))
+        value = cn_int(m.group(0))  # a range (一两万) counts as its first value
         if value is not None:
-            values.add(float(value))
+            # Beyond float's range it is infinity, as float() makes a long Arabic number.
+            values.add(float(value) if value < 10**308 else math.inf)
     return values
 
 

@@ -125,6 +125,16 @@ def test_bad_input_names_the_field(agent, payload, field):
     assert e.value.field == field
 
 
+def test_input_schemas_state_the_time_format_and_the_date_range():
+    noise = AGENTS["noise"].schema()["input_schema"]
+    crowd = AGENTS["crowd"].schema()["input_schema"]["$defs"]
+    time = next(t for t in noise["properties"]["time"]["anyOf"] if t["type"] == "string")
+    assert time["pattern"] == crowd["Count"]["properties"]["time"]["pattern"]  # one shared type
+    start = next(t for t in crowd["Event"]["properties"]["start_date"]["anyOf"]
+                 if t["type"] == "string")
+    assert start["format"] == "date" and "1900-01-01" in start["description"]
+
+
 # -- the eval targets ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["noise", "fire", "crowd"])
@@ -189,7 +199,7 @@ def test_api_run_creates_a_work_order_that_staff_move_through_its_lifecycle(api)
     assert [h["to"] for h in history] == ["created", "dispatched", "in_progress", "resolved", "closed"]
     listed = api.get("/v1/work-orders", headers=STAFF, params={"status": "closed", "agent": "noise"}).json()["data"]
     assert oid in {o["id"] for o in listed}
-    assert api.get("/v1/work-orders", headers=STAFF, params={"status": "nope"}).status_code == 400
+    assert api.get("/v1/work-orders", headers=STAFF, params={"status": "nope"}).status_code == 422
 
 
 def test_api_agents_and_work_orders_are_staff_only(api):

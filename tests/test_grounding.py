@@ -2,17 +2,24 @@
 
 import pytest
 
-from assistant.grounding import check, cn_to_int, numbers
+from assistant.grounding import check, numbers
 from assistant.masking import mask_pii
+from retrieval.numerals import cn_int
 
 PASSAGES = ["公安机关应当自提交申领登记表之日起六十日内发放居民身份证（第十二条）。",
             "补领工本费为每证40元，临时居民身份证为每证10元。"]
 
 
 @pytest.mark.parametrize("text,value", [("六十", 60), ("一百二十", 120), ("十五", 15),
-                                        ("二〇二六", 2026), ("三万", 30000), ("两", 2)])
-def test_cn_to_int(text, value):
-    assert cn_to_int(text) == value
+                                        ("二〇二六", 2026), ("三万", 30000), ("两", 2),
+                                        ("一两万", 10000), ("十二三", 12)])
+def test_chinese_numerals_read_by_value(text, value):
+    assert cn_int(text) == value
+
+
+def test_numbers_takes_a_range_as_its_first_value_and_never_overflows():
+    assert numbers("一两万人，三四天") == {10000, 3}
+    assert numbers("一" * 400 + "天") == {float("inf")}  # as float() reads a long Arabic number
 
 
 def test_numbers_reads_digits_and_chinese_numerals_before_units():

@@ -2,6 +2,7 @@
 
 import re
 
+from agents.noise import MAX_DB
 from agents.patterns.timeparse import clock_times
 
 # Checked in order: the first type whose words appear wins, so specific sources come first
@@ -25,10 +26,13 @@ ZONES: list[tuple[str, tuple[str, ...]]] = [
     ("2", ("商业区", "商业街", "步行街", "商住", "集市", "菜市场", "商业金融", "混合区", "商业广场")),
     ("1", ("小区", "住宅", "居民", "宿舍", "学校", "医院", "家", "楼上", "楼下", "邻居", "隔壁", "对门", "房子", "村子", "社区")),
 ]
-_DB = r"(\d{2,3}(?:\.\d)?)\s*(?:分贝|dB|db|分贝\(A\)|dB\(A\))"
+_DB = r"([0-9]{2,3}(?:\.[0-9])?)\s*(?:分贝|dB|db|分贝\(A\)|dB\(A\))"
 
 
-def read(text: str) -> dict:
+def read(text: str, notes: list[str] | None = None) -> dict:
+    """Slots stated in `text`; what is read but cannot be right (999分贝) is left out, and
+    said so in `notes`."""
+    notes = [] if notes is None else notes
     slots: dict = {}
     for name, words in TYPES:
         if any(w in text for w in words):
@@ -48,11 +52,19 @@ def read(text: str) -> dict:
             break
     lmax = re.search(r"最大(?:声级)?[^0-9]{0,6}" + _DB, text)
     if lmax:
-        slots["lmax_db"] = float(lmax.group(1))
+        _level(slots, "lmax_db", lmax.group(1), notes)
     for m in re.finditer(_DB, text):
         if not lmax or m.start(1) != lmax.start(1):
-            slots["leq_db"] = float(m.group(1))
+            _level(slots, "leq_db", m.group(1), notes)
             break
     if any(w in text for w in ("找物业", "物业说", "居委会说", "调解过", "物业也")):
         slots["mediation_tried"] = True
     return slots
+
+
+def _level(slots: dict, field: str, said: str, notes: list[str]) -> None:
+    value = float(said)  # at most 3 digits and one decimal: no overflow
+    if value <= MAX_DB:
+        slots[field] = value
+    else:
+        notes.append(f"文中声级 {said} dB 超出合理范围（0–{MAX_DB}），未采用")
