@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant.config import Settings, get_settings
@@ -48,9 +49,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        # Starlette's 405 carries the Allow header; keep whatever headers it set.
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route on the path only; a path may
+            # have one route per method (GET and POST /v1/search).
+            methods = {m for route in request.app.router.routes
+                       if route.matches(request.scope)[0] == Match.PARTIAL
+                       for m in getattr(route, "methods", None) or ()}
+            headers = {**(headers or {}), "Allow": ", ".join(sorted(methods))}
         return _error(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"),
-                      str(exc.detail), headers=getattr(exc, "headers", None))
+                      str(exc.detail), headers=headers)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

@@ -8,14 +8,23 @@ import time
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant import sessions
 from retrieval.search import MAX_QUERY_CHARS
 
 MAX_MESSAGES = 50
-# At least one character that is not white space (JSON Schema patterns match anywhere).
-NOT_BLANK = r"\S"
+# Request bodies are validated strictly (no "5" for 5, no false for 0.0): what the schema
+# says is what is accepted. JSON Schema counts 5.0 as an integer, so integers take it too.
+
+
+def whole_number(value: Any) -> Any:
+    """5.0 → 5 for an integer field (a before-validator); anything else as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+# At least one character that is not white space (JSON Schema patterns match anywhere). The
+# set is ECMAScript's \s, spelled out: JSON Schema reads patterns as ECMAScript, and Python's
+# and Rust's \s also take U+0085 and U+001C–U+001F, so `\S` would mean two different things.
+NOT_BLANK = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 
 
 class ErrorDetail(BaseModel):
@@ -68,19 +77,33 @@ def completion_id() -> str:
 
 
 class ChatMessage(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     role: Literal["system", "user", "assistant", "tool", "developer"]
     content: str | None = ""
 
 
 class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(strict=True, json_schema_extra={"examples": [
+        {"messages": [{"role": "user", "content": "公积金租房提取怎么办理"}]}]})
+
     model: str | None = None
-    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
+    messages: list[ChatMessage] = Field(
+        min_length=1, max_length=MAX_MESSAGES,
+        description="The last user message with text is the question (at most "
+                    f"{MAX_QUERY_CHARS} characters); earlier ones are the conversation.",
+        json_schema_extra={"contains": {"type": "object", "required": ["role", "content"],
+                                        "properties": {"role": {"const": "user"},
+                                                       "content": {"type": "string",
+                                                                   "pattern": NOT_BLANK}}}})
     stream: bool = False
     temperature: float | None = Field(None, ge=0, le=2)
     max_tokens: int | None = Field(None, ge=1, le=8192)
     top_p: float | None = Field(None, ge=0, le=1)
     n: int | None = Field(None, ge=1, le=1)
     user: str | None = None
+
+    _whole = field_validator("max_tokens", "n", mode="before")(whole_number)
 
 
 class Citation(BaseModel):
@@ -126,6 +149,9 @@ class ChatCompletion(BaseModel):
 
 
 class AskRequest(BaseModel):
+    model_config = ConfigDict(strict=True,
+                              json_schema_extra={"examples": [{"question": "身份证丢了怎么补办"}]})
+
     question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=NOT_BLANK)
     session_id: str | None = Field(
         None, pattern=sessions.PATTERN,

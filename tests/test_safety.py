@@ -45,13 +45,15 @@ def test_audit_records_never_hold_personal_data(app_client):
 def test_sessions_remember_the_service_under_discussion(app_client):
     client, _ = app_client()
     with client:
-        first = client.post("/v1/ask", json={"question": "公积金租房提取怎么办理", "session_id": "s-1"}).json()
-        follow = client.post("/v1/ask", json={"question": "那要多久？", "session_id": "s-1"}).json()
-        other = client.post("/v1/ask", json={"question": "那要多久？", "session_id": "s-2"}).json()
+        first = client.post("/v1/ask", json={"question": "公积金租房提取怎么办理"}).json()
+        follow = client.post("/v1/ask", json={"question": "那要多久？",
+                                               "session_id": first["session_id"]}).json()
+        other = client.post("/v1/ask", json={"question": "那要多久？"}).json()
+        bad = client.post("/v1/ask", json={"question": "x", "session_id": "../../etc"})
     assert first["service"]["name"] == follow["service"]["name"] == "住房公积金租房提取"
     assert follow["focus"] == "time" and follow["citations"][0]["section"] == "办理时限"
     assert other["citations"] == []  # a fresh session has nothing to follow up on
-    bad = client.post("/v1/ask", json={"question": "x", "session_id": "../../etc"})
+    assert other["session_id"] != first["session_id"]
     assert bad.status_code == 422
 
 

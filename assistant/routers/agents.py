@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from agents import AGENTS, RunContext, get_agent
 from assistant.deps import CallerDep, ServicesDep, StaffDep
@@ -24,6 +24,9 @@ class AgentList(BaseModel):
 
 
 class RunRequest(BaseModel):
+    model_config = ConfigDict(strict=True, json_schema_extra={"examples": [
+        {"input": {"text": "楼下KTV每天晚上11点以后还在唱，吵得睡不着"}}]})
+
     input: dict = Field(description="The agent's input: free `text` and/or its structured fields "
                                     "(see input_schema in GET /v1/agents).")
     model: str | None = Field(None, description="A generative model (model_configs/) that reads "
@@ -56,7 +59,14 @@ async def list_agents(caller: CallerDep):
     return AgentList(data=[AgentCard(**a.schema()) for a in AGENTS.values()])
 
 
-@router.post("/v1/agents/{name}/runs", response_model=RunResponse, responses=errors(403, 404, 503))
+# The order a run creates, for clients (and schemathesis's stateful phase) to follow.
+_ORDER = {"order_id": "$response.body#/work_order/id"}
+LINKS = {"GetWorkOrder": {"operationId": "get_work_order", "parameters": _ORDER},
+         "MoveWorkOrder": {"operationId": "move_work_order", "parameters": _ORDER}}
+
+
+@router.post("/v1/agents/{name}/runs", response_model=RunResponse,
+             responses={200: {"links": LINKS}, **errors(403, 404, 503)})
 async def run(name: str, req: RunRequest, caller: StaffDep, services: ServicesDep):
     agent = get_agent(name)
     ctx = context(services, req.model)

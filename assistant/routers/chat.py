@@ -52,7 +52,13 @@ def _chunk(base: dict, delta: dict, finish: str | None = None, **extra) -> str:
 
 
 @router.post("/v1/chat/completions", response_model=ChatCompletion,
-             response_model_exclude_none=False, responses=errors(403, 404, 503))
+             response_model_exclude_none=False, responses={
+                 200: {"content": {"text/event-stream": {"schema": {  # one event
+                     "type": "object", "required": ["data"],
+                     "properties": {"data": {"type": "string"}}}}},
+                       "description": "JSON, or with `stream` server-sent chunks ending in "
+                                      "[DONE]"},
+                 **errors(403, 404, 503)})
 async def chat_completions(req: ChatCompletionRequest, caller: CallerDep, services: ServicesDep,
                            request: Request):
     config = services.models.get(req.model)

@@ -4,11 +4,11 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.deps import CallerDep, ServicesDep
 from assistant.jsonbody import GuardedRoute
-from assistant.protocol import NOT_BLANK, errors
+from assistant.protocol import NOT_BLANK, errors, whole_number
 from retrieval.search import MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(tags=["search"], route_class=GuardedRoute, responses=errors(503))
@@ -16,12 +16,16 @@ Text = {"min_length": 1, "max_length": MAX_QUERY_CHARS, "pattern": NOT_BLANK}
 
 
 class SearchRequest(BaseModel):
+    model_config = ConfigDict(strict=True, json_schema_extra={"examples": [{"query": "社保卡丢了怎么办"}]})
+
     query: str = Field(description="Question or keywords.", **Text)
     k: int = Field(5, ge=1, le=MAX_K)
     category: str | None = None
     region: str | None = None
     doc_type: str | None = None
     mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+
+    _whole = field_validator("k", mode="before")(whole_number)
 
 
 class Hit(BaseModel):

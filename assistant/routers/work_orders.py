@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.deps import ServicesDep, StaffDep
 from assistant.jsonbody import GuardedRoute
@@ -16,6 +16,9 @@ OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class StatusUpdate(BaseModel):
+    model_config = ConfigDict(strict=True, json_schema_extra={"examples": [
+        {"status": "dispatched", "note": "转街道综合执法队", "department": "街道综合执法队"}]})
+
     status: Literal[STATES] = Field(description=" → ".join(STATES))
     note: str = Field("", max_length=2000)
     department: str | None = Field(None, max_length=64, description="Re-dispatch to this body.")
@@ -37,12 +40,13 @@ async def list_orders(caller: StaffDep, services: ServicesDep,
     return WorkOrderList(data=rows)
 
 
-@router.get("/v1/work-orders/{order_id}", responses=errors(404))
+@router.get("/v1/work-orders/{order_id}", responses=errors(404), operation_id="get_work_order")
 async def get_order(order_id: OrderId, caller: StaffDep, services: ServicesDep) -> dict:
     return await run_in_threadpool(services.work_orders.get, order_id)
 
 
-@router.post("/v1/work-orders/{order_id}/status", responses=errors(404, 409))
+@router.post("/v1/work-orders/{order_id}/status", responses=errors(404, 409),
+             operation_id="move_work_order")
 async def update_status(order_id: OrderId, req: StatusUpdate, caller: StaffDep,
                         services: ServicesDep) -> dict:
     return await run_in_threadpool(services.work_orders.transition, order_id, req.status,
