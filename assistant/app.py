@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from assistant import person_names
 from assistant.config import Settings, get_settings
 from assistant.errors import YukuaiError
 from assistant.metrics import Metrics
@@ -29,6 +30,7 @@ def _error(status: int, code: str, message: str, headers: dict | None = None,
 
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -52,11 +54,11 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             # Starlette names the methods of the first route on the path only; a path may
-            # have one route per method (GET and POST /v1/search).
-            methods = {m for route in request.app.router.routes
-                       if route.matches(request.scope)[0] == Match.PARTIAL
-                       for m in getattr(route, "methods", None) or ()}
-            headers = {**(headers or {}), "Allow": ", ".join(sorted(methods))}
+            # have one route per method (GET and POST /v1/search). Ask every route.
+            methods = [m for m in _METHODS if any(
+                route.matches({**request.scope, "method": m})[0] == Match.FULL
+                for route in request.app.router.routes)]
+            headers = {**(headers or {}), "Allow": ", ".join(methods)}
         return _error(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"),
                       str(exc.detail), headers=headers)
 
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         own = services is None
         app.state.services = Services.build(settings) if own else services
         app.state.services.models  # noqa: B018 - a broken model config fails at start
+        person_names.warm_up()  # not in the event loop on the first name in a log line
         yield
         if own:
             app.state.services.close()

@@ -1,6 +1,6 @@
 """The store: conversation turns and the audit trail (SQLite by default, PostgreSQL by URL).
 
-Everything written here has already been through `mask_pii`: the store never holds an ID
+Everything written here goes through `storable` (masking): the store never holds an ID
 number, a phone number or an announced name.
 """
 
@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from assistant.masking import mask_pii
+from assistant.masking import mask_data, mask_pii
+from retrieval.text import replace_surrogates
 
 
 class Base(DeclarativeBase):
@@ -63,6 +64,19 @@ class AuditRecord(Base):
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     notice: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+def storable(text: str, limit: int) -> str:
+    """`text` as the store keeps it: masked, without NUL characters (PostgreSQL refuses them
+    in text columns; SQLite takes them) or lone surrogates (no driver encodes them), and cut
+    to `limit` characters after masking, so that a cut never leaves part of a number
+    unmasked. Inputs are bounded by the API."""
+    return mask_pii(replace_surrogates(text).replace("\x00", "\ufffd"))[:limit]
+
+
+def storable_data(value: object) -> object:
+    """A JSON value (a work order's decision) with every string storable."""
+    return mask_data(value, lambda text: storable(text, len(text)))
 
 
 def _sqlite_wal(connection, _record) -> None:
@@ -107,8 +121,8 @@ class Store:
     def add_turn(self, owner: str, session_id: str, question: str, standalone: str, answer: str,
                  doc_id: str | None, handoff: bool) -> None:
         with self._session() as s, s.begin():
-            s.add(Turn(owner=owner, session_id=session_id, question=mask_pii(question),
-                       standalone=mask_pii(standalone), answer=mask_pii(answer[:2000]),
+            s.add(Turn(owner=owner, session_id=session_id, question=storable(question, 4000),
+                       standalone=storable(standalone, 4000), answer=storable(answer, 2000),
                        doc_id=doc_id, handoff=handoff))
 
     def audit(self, *, caller: str, role: str, endpoint: str, question: str, answer: str = "",
@@ -116,7 +130,7 @@ class Store:
               handoff: bool = False, notice: str | None = None) -> None:
         with self._session() as s, s.begin():
             s.add(AuditRecord(caller=caller, role=role, endpoint=endpoint, model=model,
-                              question=mask_pii(question[:4000]), answer=mask_pii(answer[:2000]),
+                              question=storable(question, 4000), answer=storable(answer, 2000),
                               citations=json.loads(json.dumps(citations or [])),
                               confidence=confidence, handoff=handoff, notice=notice))
 

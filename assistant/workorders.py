@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
+from assistant.db import storable, storable_data
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
-from assistant.masking import mask_data, mask_pii
 
 STATES = ("created", "dispatched", "in_progress", "resolved", "closed")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -113,11 +113,12 @@ class WorkOrderStore:
         created = _now()
         deadline, rule = sla_deadline(priority, created)
         with self._session() as s, s.begin():
-            department = mask_pii(department)[:64]
-            order = WorkOrder(agent=agent, category=category, title=mask_pii(title)[:200],
-                              summary=mask_pii(summary), department=department, priority=priority,
+            department = storable(department, 64)
+            order = WorkOrder(agent=agent, category=category, title=storable(title, 200),
+                              summary=storable(summary, 8000), department=department,
+                              priority=priority, decision=storable_data(decision),
                               status="created", created=created, updated=created,
-                              sla_deadline=deadline, sla_rule=rule, decision=mask_data(decision))
+                              sla_deadline=deadline, sla_rule=rule)
             order.events.append(WorkOrderEvent(from_status=None, to_status="created", actor=actor,
                                                note="智能体创建", department=department, at=created))
             s.add(order)
@@ -157,8 +158,8 @@ class WorkOrderStore:
         """
         if to_status not in STATES:
             raise InvalidInput(f"status must be one of {STATES}", field="status")
-        note = mask_pii(note)[:2000]
-        department = mask_pii(department)[:64] if department else None
+        note = storable(note, 2000)
+        department = storable(department, 64) if department else None
         while True:
             try:
                 with self._session() as s, s.begin():

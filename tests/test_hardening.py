@@ -79,6 +79,27 @@ def test_concurrent_moves_exactly_one_legal_move_wins(store):
             assert len(history) == 5
 
 
+@pytest.mark.slow
+def test_concurrent_status_requests_over_http_one_wins(corpus_services, tmp_path):
+    """The reproducer itself: 4 `closed` and 4 `in_progress` requests at once to a real server."""
+    settings = corpus_services.settings.model_copy(update={
+        "data_dir": tmp_path, "api_keys": {STAFF: "staff"}, "rate_limit_per_minute": 0})
+    services = Services(settings, corpus_services.store, corpus_services.embedder)
+    with running(create_app(services=services)) as url, \
+            concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for _ in range(10):
+            order_id = _resolved_order(services.work_orders)
+
+            def move(status: str, order_id=order_id) -> int:
+                return httpx.post(f"{url}/v1/work-orders/{order_id}/status", headers=AUTH,
+                                  json={"status": status}, timeout=30).status_code
+
+            codes = list(pool.map(move, ["closed", "in_progress"] * 4))
+            assert sorted(codes) == [200] + [409] * 7
+            history = services.work_orders.get(order_id)["history"]
+            assert [e["from"] for e in history[1:]] == [e["to"] for e in history[:-1]]
+
+
 # -- 3. sessions belong to their caller ---------------------------------------------------
 
 @pytest.mark.slow
@@ -269,6 +290,7 @@ def test_405_says_which_methods_are_allowed(make_client):
     r = client.delete("/v1/ask")
     assert r.status_code == 405 and r.headers["allow"] == "POST"
     assert r.json()["error"]["code"] == "method_not_allowed"
+    assert client.delete("/v1/search").headers["allow"] == "GET, POST"
 
 
 @pytest.mark.slow

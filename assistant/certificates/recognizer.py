@@ -20,6 +20,7 @@ from assistant.certificates.fields import Extracted, extract
 from assistant.certificates.images import decode_image
 from assistant.certificates.ocr import Line, OcrEngine, load_engine
 from assistant.errors import ImageRejected
+from assistant.masking import mask_id_value
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,7 @@ class Recognition:
     def to_dict(self, reveal_ids: bool = False) -> dict:
         """JSON body; identity numbers are masked unless `reveal_ids` (see docs/architecture.md)."""
         def shown(name: str, value: str) -> str:
-            if reveal_ids or name not in self.sensitive:
-                return value
-            return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else "*" * len(value)
+            return value if reveal_ids or name not in self.sensitive else mask_id_value(value)
 
         return {
             "type": self.type, "type_name": self.type_name, "rotation": self.rotation,
