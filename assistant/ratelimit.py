@@ -29,32 +29,26 @@ class RateLimiter:
 
     def check(self, key: str) -> None:
         """Count one event for `key`; RateLimited (with the real wait) if it is over the limit."""
-        if self.per_minute <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            hits = self._window(key, now)
-            if len(hits) >= self.per_minute:
-                raise self._refusal(hits, now)
-            hits.append(now)
+        self._event(key, refuse=True, count=True)
 
     def blocked(self, key: str) -> None:
         """RateLimited if `key` is already at the limit; counts nothing."""
+        self._event(key, refuse=True, count=False)
+
+    def record(self, key: str) -> None:
+        """Count one event for `key` without refusing it."""
+        self._event(key, refuse=False, count=True)
+
+    def _event(self, key: str, *, refuse: bool, count: bool) -> None:
         if self.per_minute <= 0:
             return
         with self._lock:
             now = time.monotonic()
             hits = self._window(key, now)
-            if len(hits) >= self.per_minute:
+            if refuse and len(hits) >= self.per_minute:
                 raise self._refusal(hits, now)
-
-    def record(self, key: str) -> None:
-        """Count one event for `key` without refusing it."""
-        if self.per_minute <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            self._window(key, now).append(now)
+            if count:
+                hits.append(now)
 
     def _window(self, key: str, now: float) -> deque[float]:
         if now >= self._next_sweep:  # forget idle keys, so memory stays bounded by activity
