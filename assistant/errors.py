@@ -119,3 +119,10 @@ class IllegalTransition(YukuaiError):
 
     code = "illegal_transition"
     status = 409
+
+
+class InternalError(YukuaiError):
+    """Something failed that no other error describes; the details are in the (masked) log."""
+
+    code = "internal_error"
+    status = 500

@@ -17,6 +17,8 @@ from assistant.errors import InvalidInput
 from retrieval.text import replace_surrogates
 
 MAX_DEPTH = 32
+
+
 def clean_json(value: Any, max_depth: int = MAX_DEPTH) -> Any:
     """`value` (parsed JSON) with lone surrogates replaced in every string, keys included.
     InvalidInput if it is nested deeper than `max_depth`."""

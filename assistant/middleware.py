@@ -11,26 +11,19 @@ import logging
 from starlette.datastructures import Headers
 
 from assistant.deps import caller_id, presented_key
-from assistant.errors import RateLimited, YukuaiError
+from assistant.errors import InternalError, PayloadTooLarge, RateLimited, YukuaiError
 
 log = logging.getLogger(__name__)
 
 
-def error_body(status: int, code: str, message: str, **extra) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message, **extra}},
-                      ensure_ascii=False).encode()
-
-
-async def send_error(send, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+async def send_error(send, exc: YukuaiError, headers: dict[str, str] | None = None) -> None:
+    """`exc` as the API's error response, sent from middleware (outside FastAPI's handlers)."""
+    body = json.dumps({"error": exc.to_dict()}, ensure_ascii=False).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
+    raw += [(k.lower().encode(), v.encode())
+            for k, v in {**(exc.headers() or {}), **(headers or {})}.items()]
+    await send({"type": "http.response.start", "status": exc.status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
-
-
-async def send_yukuai_error(send, exc: YukuaiError) -> None:
-    await send_error(send, exc.status, json.dumps({"error": exc.to_dict()}, ensure_ascii=False)
-                     .encode(), exc.headers())
 
 
 class BodyLimit:
@@ -73,8 +66,7 @@ class BodyLimit:
     @staticmethod
     async def _reject(send, limit: int) -> None:
         # The rest of the body is never read, so the connection cannot be reused.
-        await send_error(send, 413, error_body(413, "payload_too_large",
-                                               f"request body over {limit} bytes"),
+        await send_error(send, PayloadTooLarge(f"request body over {limit} bytes"),
                          {"Connection": "close"})
 
 
@@ -93,7 +85,7 @@ class RateLimit:
                 scope["app"].state.services.limiter.check(
                     caller_id(key, client[0] if client else None))
             except RateLimited as e:
-                return await send_yukuai_error(send, e)
+                return await send_error(send, e)
         await self.app(scope, receive, send)
 
 
@@ -122,7 +114,6 @@ class CatchAll:
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not state["started"]:
-                await send_error(send, 500, error_body(
-                    500, "internal_error", "internal error; it has been logged"))
+                await send_error(send, InternalError("internal error; it has been logged"))
             elif not state["done"]:  # a stream broke off: end it cleanly
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
