@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from assistant.answering.pipeline import AnswerPipeline
+from assistant.api.ratelimit import RateLimiter
+from assistant.api.sessions import SessionTokens
 from assistant.config import Settings
-from assistant.db import Store
-from assistant.models import ModelRegistry
-from assistant.pipeline import AnswerPipeline
-from assistant.ratelimit import RateLimiter
-from assistant.sessions import SessionTokens
+from assistant.generation.registry import ModelRegistry
+from assistant.store.db import Store
 from retrieval.embedding import DenseEmbedder, load_embedder
 from retrieval.ingest import Ingestor
 from retrieval.search import Searcher
@@ -62,7 +62,7 @@ class Services:
 
     @cached_property
     def sessions(self) -> SessionTokens:
-        """Issues and checks conversation ids (see assistant/sessions.py)."""
+        """Issues and checks conversation ids (see assistant/api/sessions.py)."""
         secret = self.settings.session_secret
         if secret is not None:
             return SessionTokens(secret.get_secret_value().encode())
@@ -71,7 +71,7 @@ class Services:
     @cached_property
     def work_orders(self):
         """Work orders (事件单) on the store's database."""
-        from assistant.workorders import WorkOrderStore
+        from assistant.store.workorders import WorkOrderStore
 
         return WorkOrderStore(self.db.engine)
 

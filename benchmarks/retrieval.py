@@ -133,7 +133,9 @@ def bench_llamaindex(n, qs, budget, tmp):
     from llama_index.core.schema import TextNode
     from llama_index.core.vector_stores import SimpleVectorStore
     from llama_index.core.vector_stores.types import (
-        ExactMatchFilter, MetadataFilters, VectorStoreQuery,
+        ExactMatchFilter,
+        MetadataFilters,
+        VectorStoreQuery,
     )
 
     store = SimpleVectorStore()

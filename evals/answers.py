@@ -7,8 +7,8 @@ from statistics import mean, median
 
 from rich.table import Table
 
-from assistant import grounding
-from assistant.pipeline import FOOTER, AnswerPipeline
+from assistant.answering import grounding
+from assistant.answering.pipeline import FOOTER, AnswerPipeline
 from evals.retrieval import load_dataset
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "answers.jsonl"

@@ -10,10 +10,10 @@ import pytest
 import uvicorn
 import yaml
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.db import Store
 from assistant.services import Services
+from assistant.store.db import Store
 from retrieval.embedding import load_embedder
 from retrieval.ingest import Ingestor
 from retrieval.qdrant_edge_store import QdrantEdgeStore

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from agents import AGENTS, RunContext, register, run_agent
 from agents.noise import NoiseAgent
 from agents.rulebook import APPLIED_STATUSES, RuleBook, RuleError, all_rulebooks
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.errors import InvalidInput
 from assistant.services import Services
 from evals.agents import evaluate, load

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.pipeline import ASK_TOPIC, HANDOFF
+from assistant.answering.pipeline import ASK_TOPIC, HANDOFF
 from evals.answers import evaluate, load
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.certificates import Recognizer
 from assistant.cli import app as cli
 from assistant.config import Settings

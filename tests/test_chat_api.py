@@ -4,7 +4,7 @@ the project's own endpoint, and degradation when a backend is down."""
 
 import pytest
 
-from assistant.pipeline import NOTICE_DOWN, NOTICE_GUARD
+from assistant.answering.pipeline import NOTICE_DOWN, NOTICE_GUARD
 from tests.conftest import CITIZEN_KEY, STAFF_KEY
 
 pytestmark = pytest.mark.slow

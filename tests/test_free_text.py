@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.errors import YukuaiError
 from assistant.services import Services
-from assistant.workorders import WorkOrderStore
+from assistant.store.workorders import WorkOrderStore
 
 pytestmark = pytest.mark.slow
 COMPLAINTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "complaints"

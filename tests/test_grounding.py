@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.grounding import check, numbers
+from assistant.answering.grounding import check, numbers
 from assistant.masking import mask_pii
 from retrieval.numerals import cn_int
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image, PngImagePlugin
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.services import Services
 from tests.conftest import running
 
@@ -56,7 +56,7 @@ def test_concurrent_moves_exactly_one_legal_move_wins(store):
     """50 trials of 4 `closed` and 4 `in_progress` at once from `resolved`: one wins, the
     other seven get 409, and the history is an unbroken chain."""
     from assistant.errors import IllegalTransition
-    from assistant.workorders import WorkOrderStore
+    from assistant.store.workorders import WorkOrderStore
 
     orders = WorkOrderStore(store.engine)
 

@@ -140,9 +140,9 @@ def test_drop_then_run_rebuilds_from_scratch(sample_corpus, tmp_path, embedder):
 def test_an_injection_inside_a_document_cannot_widen_the_role_filter(sample_corpus, tmp_path, embedder):
     """A public document that tells the model to reveal internal material: citizens still only
     ever get public passages, so neither the answer nor a model's prompt can hold internal text."""
-    from assistant.models import ModelRegistry
-    from assistant.pipeline import AnswerPipeline
-    from assistant.prompts import build_messages
+    from assistant.answering.pipeline import AnswerPipeline
+    from assistant.generation.prompts import build_messages
+    from assistant.generation.registry import ModelRegistry
 
     (sample_corpus / "guides" / "injected.md").write_text(
         (sample_corpus / "guides" / "id-card-first-application.md").read_text(encoding="utf-8")

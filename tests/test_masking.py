@@ -321,8 +321,15 @@ def test_a_megabyte_is_masked_in_under_50_ms_even_adversarial():
         "digits, spaces, dashes": "".join(random.Random(0).choices("0123456789 -", k=1_000_000)),
     }
     mask_pii("李建国投诉")  # the dictionary of common words loads once, on first use
+    # The step-5 issue asks for this bound as a test. The best of up to ten runs is taken, so
+    # that another process on the machine does not decide it; a quadratic pattern would take
+    # seconds here (benchmarks/masking.py has the figures).
     for name, text in inputs.items():
-        best = min(_seconds(mask_pii, text) for _ in range(5))
+        best = float("inf")
+        for _ in range(10):
+            best = min(best, _seconds(mask_pii, text))
+            if best < 0.05:
+                break
         assert best < 0.05, f"{name}: {best * 1000:.0f} ms"
 
 

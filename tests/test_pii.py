@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import inspect, text
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.logs import MaskingFilter
 from assistant.services import Services
 from tests.conftest import running

@@ -5,7 +5,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.logs import MaskingFilter
 from assistant.services import Services
 

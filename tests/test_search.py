@@ -8,7 +8,7 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from assistant.errors import InvalidInput
 from assistant.services import Services
 from tests.conftest import ROOT

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
-from assistant.workorders import WorkOrderStore, sla_deadline
+from assistant.store.workorders import WorkOrderStore, sla_deadline
 
 
 @pytest.fixture

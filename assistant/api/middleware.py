@@ -10,7 +10,7 @@ import logging
 
 from starlette.datastructures import Headers
 
-from assistant.deps import caller_id, presented_key
+from assistant.api.deps import caller_id, presented_key
 from assistant.errors import InternalError, PayloadTooLarge, RateLimited, YukuaiError
 
 log = logging.getLogger(__name__)

@@ -3,11 +3,11 @@
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from assistant.conversation import ask
-from assistant.deps import CallerDep, ServicesDep
-from assistant.jsonbody import GuardedRoute
-from assistant.protocol import AskRequest, AskResponse, Citation, errors
-from assistant.sessions import ANONYMOUS
+from assistant.answering.conversation import ask
+from assistant.api.deps import CallerDep, ServicesDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import AskRequest, AskResponse, Citation, errors
+from assistant.api.sessions import ANONYMOUS
 
 router = APIRouter(tags=["ask"], route_class=GuardedRoute)
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.deps import CallerDep, ServicesDep
-from assistant.jsonbody import GuardedRoute
-from assistant.protocol import NOT_BLANK, errors, whole_number
+from assistant.api.deps import CallerDep, ServicesDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import NOT_BLANK, errors, whole_number
 from retrieval.search import MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(tags=["search"], route_class=GuardedRoute, responses=errors(503))

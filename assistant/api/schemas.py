@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant import sessions
+from assistant.api import sessions
 from retrieval.search import MAX_QUERY_CHARS
 
 MAX_MESSAGES = 50

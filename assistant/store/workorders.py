@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
-from assistant.db import storable, storable_data
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
+from assistant.store.db import storable, storable_data
 
 STATES = ("created", "dispatched", "in_progress", "resolved", "closed")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -154,7 +154,7 @@ class WorkOrderStore:
         exactly one matches a row (PostgreSQL re-checks the condition after waiting for the
         row lock). The others are checked again against the new status. On SQLite, where
         `SELECT … FOR UPDATE` does nothing, the transaction also begins IMMEDIATE, taking
-        the write lock before the read (assistant/db.py).
+        the write lock before the read (assistant/store/db.py).
         """
         if to_status not in STATES:
             raise InvalidInput(f"status must be one of {STATES}", field="status")

@@ -7,7 +7,7 @@ corpus says.
 
 from dataclasses import asdict, dataclass
 
-from assistant.understanding import Question, lexicon
+from assistant.answering.understanding import Question, lexicon
 
 GUIDE_FIELDS = {"申请材料": "materials", "办理流程": "process", "办理时限": "time_limit",
                 "收费标准": "fee", "办理地点/渠道": "place", "咨询电话": "phone",

@@ -7,8 +7,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant.deps import ServicesDep
-from assistant.jsonbody import GuardedRoute
+from assistant.api.deps import ServicesDep
+from assistant.api.jsonbody import GuardedRoute
 
 router = APIRouter(tags=["health"], route_class=GuardedRoute)
 

@@ -5,9 +5,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents import AGENTS, RunContext, get_agent
-from assistant.deps import CallerDep, ServicesDep, StaffDep
-from assistant.jsonbody import GuardedRoute
-from assistant.protocol import errors
+from assistant.api.deps import CallerDep, ServicesDep, StaffDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import errors
 
 router = APIRouter(tags=["agents"], route_class=GuardedRoute)
 

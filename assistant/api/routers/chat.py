@@ -12,12 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
 
-from assistant.backends import BackendError
-from assistant.deps import CallerDep, ServicesDep
-from assistant.errors import InvalidInput
-from assistant.jsonbody import GuardedRoute
-from assistant.pipeline import Answer
-from assistant.protocol import (
+from assistant.answering.pipeline import Answer
+from assistant.api.deps import CallerDep, ServicesDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import (
     ChatCompletion,
     ChatCompletionRequest,
     Choice,
@@ -27,6 +25,8 @@ from assistant.protocol import (
     completion_id,
     errors,
 )
+from assistant.errors import InvalidInput
+from assistant.generation.backends import BackendError
 
 router = APIRouter(tags=["chat"], route_class=GuardedRoute)
 

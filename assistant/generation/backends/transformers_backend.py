@@ -4,8 +4,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.backends import BackendError, register
 from assistant.errors import ModelUnavailable
+from assistant.generation.backends import BackendError, register
 
 
 @register("transformers")

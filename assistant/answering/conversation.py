@@ -1,6 +1,6 @@
 """One turn of a conversation: answer in the context of the session, remember, audit."""
 
-from assistant.pipeline import Answer
+from assistant.answering.pipeline import Answer
 from assistant.services import Services
 
 

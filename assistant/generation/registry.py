@@ -74,7 +74,7 @@ class ModelRegistry:
 
     def backend(self, name: str):
         """The generation backend of model `name`, loaded once."""
-        from assistant.backends import load_backend
+        from assistant.generation.backends import load_backend
 
         config = self.get(name)
         if config.name not in self._backends:

@@ -4,7 +4,7 @@ The system part and the passages come first and are byte-stable for the same pas
 vLLM's prefix cache reuses them across questions and turns; the question comes last.
 """
 
-from assistant.composer import Passage
+from assistant.answering.composer import Passage
 
 SYSTEM = (
     "你是重庆市政务服务智能助手。只能依据下面编号的参考资料回答，不得使用资料以外的知识。"

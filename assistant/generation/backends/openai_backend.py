@@ -2,8 +2,8 @@
 
 from collections.abc import Iterator
 
-from assistant.backends import BackendError, register
 from assistant.errors import ModelUnavailable
+from assistant.generation.backends import BackendError, register
 
 
 @register("openai")

@@ -54,4 +54,4 @@ class ExtractiveBackend:
         pass
 
 
-from assistant.backends import openai_backend, transformers_backend  # noqa: E402,F401
+from assistant.generation.backends import openai_backend, transformers_backend  # noqa: E402,F401

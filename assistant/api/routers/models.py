@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from assistant.deps import ServicesDep
-from assistant.jsonbody import GuardedRoute
-from assistant.protocol import ModelCard, ModelList
+from assistant.api.deps import ServicesDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import ModelCard, ModelList
 
 router = APIRouter(tags=["models"], route_class=GuardedRoute)
 

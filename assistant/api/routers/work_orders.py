@@ -6,10 +6,10 @@ from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.deps import ServicesDep, StaffDep
-from assistant.jsonbody import GuardedRoute
-from assistant.protocol import errors
-from assistant.workorders import MAX_ID, PRIORITIES, STATES
+from assistant.api.deps import ServicesDep, StaffDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import errors
+from assistant.store.workorders import MAX_ID, PRIORITIES, STATES
 
 router = APIRouter(tags=["work-orders"], route_class=GuardedRoute, responses=errors(403))
 OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -11,12 +11,12 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from assistant import grounding
-from assistant.backends import BackendError
-from assistant.composer import Draft, Passage, compose
-from assistant.models import ModelRegistry
-from assistant.prompts import build_messages
-from assistant.understanding import Question, read_question
+from assistant.answering import grounding
+from assistant.answering.composer import Draft, Passage, compose
+from assistant.answering.understanding import Question, read_question
+from assistant.generation.backends import BackendError
+from assistant.generation.prompts import build_messages
+from assistant.generation.registry import ModelRegistry
 from retrieval.search import Searcher, SearchHit, validate_query
 
 log = logging.getLogger(__name__)

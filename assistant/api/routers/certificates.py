@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from assistant.deps import CallerDep, ServicesDep
+from assistant.api.deps import CallerDep, ServicesDep
+from assistant.api.jsonbody import GuardedRoute
+from assistant.api.schemas import errors
 from assistant.errors import InvalidInput, UnsupportedMedia
-from assistant.jsonbody import GuardedRoute
-from assistant.protocol import errors
 
 PATH = "/v1/certificates/recognize"
 router = APIRouter(tags=["certificates"], route_class=GuardedRoute)

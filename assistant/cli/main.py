@@ -124,8 +124,8 @@ def ask(
     Example: yukuai ask "身份证丢了怎么补办" --json
              yukuai ask "那要多少钱？" --session s1
     """
-    from assistant.conversation import ask as answer_question
-    from assistant.deps import caller_id
+    from assistant.answering.conversation import ask as answer_question
+    from assistant.api.deps import caller_id
 
     try:
         if session is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", session):
@@ -159,7 +159,7 @@ def serve(
     """
     import uvicorn
 
-    from assistant.app import create_app
+    from assistant.api.app import create_app
 
     configure_logging(logging.INFO)
     # X-Forwarded-For is honoured by the app, from YUKUAI_TRUSTED_PROXIES only; uvicorn's own
@@ -291,7 +291,7 @@ def eval_answers(
 
 def _agent_context(services: Services, model: str | None, *, store: bool = True):
     """Searcher (when the index is there), work-order store and model for an agent run."""
-    from assistant.routers.agents import context
+    from assistant.api.routers.agents import context
 
     ctx = context(services, model, store=store)
     try:

@@ -12,12 +12,21 @@ from starlette.routing import Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant import person_names
+from assistant.api.metrics import Metrics
+from assistant.api.middleware import BodyLimit, CatchAll, RateLimit
+from assistant.api.routers import (
+    agents,
+    ask,
+    certificates,
+    chat,
+    health,
+    models,
+    search,
+    work_orders,
+)
+from assistant.api.schemas import ANY_ROUTE, API_ROUTE
 from assistant.config import Settings, get_settings
 from assistant.errors import YukuaiError
-from assistant.metrics import Metrics
-from assistant.middleware import BodyLimit, CatchAll, RateLimit
-from assistant.protocol import ANY_ROUTE, API_ROUTE
-from assistant.routers import agents, ask, certificates, chat, health, models, search, work_orders
 from assistant.services import Services
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -35,7 +44,7 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 def install_error_handlers(app: FastAPI) -> None:
     """One table from exceptions to responses: our errors carry their status and code;
-    anything unexpected is left to CatchAll (assistant/middleware.py)."""
+    anything unexpected is left to CatchAll (assistant/api/middleware.py)."""
 
     @app.exception_handler(YukuaiError)
     async def yukuai_error(request: Request, exc: YukuaiError):

@@ -1,0 +1,1 @@
+"""Answering a question: understanding, the answer pipeline, composing, grounding, conversations."""
