@@ -4,6 +4,7 @@
 """
 
 from agents.base import Agent, RunContext
+from agents.errors import UnknownAgent
 
 AGENTS: dict[str, Agent] = {}
 
@@ -14,11 +15,9 @@ def register(agent: Agent) -> Agent:
 
 
 def get_agent(name: str) -> Agent:
-    from assistant.errors import NotFound
-
     if name not in AGENTS:
-        raise NotFound(f"unknown agent {name!r}; GET /v1/agents lists them: {sorted(AGENTS)}",
-                       code="agent_not_found", field="name")
+        raise UnknownAgent(f"unknown agent {name!r}; GET /v1/agents lists them: {sorted(AGENTS)}",
+                       field="name")
     return AGENTS[name]
 
 

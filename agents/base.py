@@ -16,9 +16,10 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from pydantic import AfterValidator, BaseModel, ValidationError, WithJsonSchema
 
+from agents.errors import InvalidAgentInput
 from agents.legal import cite_articles
 from agents.rulebook import RuleBook, Trace
-from assistant.errors import InvalidInput, YukuaiError
+from retrieval.errors import ServiceError
 
 MAX_TEXT = 4000
 HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
@@ -77,11 +78,11 @@ def clock_minutes(hhmm: str) -> int:
     return int(hour) * 60 + int(minute)
 
 
-def invalid(e: ValidationError) -> InvalidInput:
-    """A pydantic error as InvalidInput that names the first bad field."""
+def invalid(e: ValidationError) -> InvalidAgentInput:
+    """A pydantic error as InvalidAgentInput that names the first bad field."""
     first = e.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "input"
-    return InvalidInput(f"{field}: {first['msg']}", code="invalid_agent_input", field=field)
+    return InvalidAgentInput(f"{field}: {first['msg']}", field=field)
 
 
 class Agent:
@@ -179,7 +180,7 @@ def build_graph(agent: Agent):
         payload = state["payload"]
         trace = state["trace"]
         if not isinstance(payload, dict):
-            raise InvalidInput("the input must be a JSON object", field="input")
+            raise InvalidAgentInput("the input must be a JSON object", field="input")
         try:
             agent.Input.model_validate(payload)
         except ValidationError as e:
@@ -187,7 +188,7 @@ def build_graph(agent: Agent):
         given = {k: v for k, v in payload.items() if v is not None and k not in ("text", "model")}
         text = (payload.get("text") or "").strip()
         if not text and not given:
-            raise InvalidInput("give a description in `text` or the structured fields",
+            raise InvalidAgentInput("give a description in `text` or the structured fields",
                                code="empty_input", field="text")
         trace.steps.append("intake")
         return {"slots": {**given, "text": text}}
@@ -201,8 +202,8 @@ def build_graph(agent: Agent):
                 try:
                     found = llm_slots(agent, text, ctx)
                     trace.steps.append(f"extract:llm:{ctx.model.name}")
-                except (ValueError, ValidationError, YukuaiError) as e:
-                    reason = type(e).__name__ if not isinstance(e, ValueError | YukuaiError) else str(e)
+                except (ValueError, ValidationError, ServiceError) as e:
+                    reason = type(e).__name__ if not isinstance(e, ValueError | ServiceError) else str(e)
                     trace.notes.append(f"大模型槽位抽取失败（{ctx.model.name}：{reason[:160]}），已回退到规则与模式抽取")
                     trace.steps.append("extract:llm_failed")
             if not found:

@@ -6,6 +6,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.base import MAX_TEXT, Agent
+from agents.errors import InvalidAgentInput
 from agents.rulebook import Trace
 
 FIRE_LAW = "reg-fire-protection-law"
@@ -61,9 +62,7 @@ class FireAgent(Agent):
         hazards = list(dict.fromkeys(slots.get("hazards") or []))
         unknown = [h for h in hazards if h not in self.known]
         if unknown:
-            from assistant.errors import InvalidInput
-
-            raise InvalidInput(f"unknown hazard {unknown[0]!r}; known: {sorted(self.known)}",
+            raise InvalidAgentInput(f"unknown hazard {unknown[0]!r}; known: {sorted(self.known)}",
                                code="invalid_agent_input", field="hazards")
         for item, passed in sorted((slots.get("checklist") or {}).items()):
             if not passed:

@@ -8,8 +8,10 @@ LangChain tool so a model-driven agent can call the same thing.
 from langchain_core.tools import StructuredTool
 
 from agents.rulebook import Trace
+from retrieval.search import AUDIENCES
 
-ROLE = "staff"  # agents serve civil servants: internal procedures may be cited in the brief
+# Agents serve civil servants: internal procedures may be cited in the brief.
+READS = AUDIENCES
 
 
 def legal_tool(searcher) -> StructuredTool:
@@ -18,11 +20,11 @@ def legal_tool(searcher) -> StructuredTool:
 
     def find_article(doc_id: str, article: str, words: str = "") -> dict | None:
         """Find article `article` (e.g. 第八十二条, or a section title) of corpus document `doc_id`."""
-        hits = searcher.search(f"{article} {words}".strip(), ROLE, 10)
+        hits = searcher.search(f"{article} {words}".strip(), READS, 10)
         for h in hits:
             if h.doc_id == doc_id and _same(article, h.article, h.section):
                 return {"chunk_id": h.chunk_id, "title": h.title, "text": h.text, "found_by": "search"}
-        for chunk in searcher.document(doc_id, ROLE):
+        for chunk in searcher.document(doc_id, READS):
             if _same(article, chunk.get("article"), chunk.get("section")):
                 return {"chunk_id": chunk["chunk_id"], "title": chunk.get("title", ""),
                         "text": chunk.get("text", ""), "found_by": "document"}

@@ -17,12 +17,10 @@ from typing import Any
 
 import yaml
 
+from agents.errors import RuleError
+
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 APPLIED_STATUSES = ("L", "P", "internal")
-
-
-class RuleError(ValueError):
-    """A rules file is malformed: a row without a source, an unknown source, a bad status."""
 
 
 @dataclass(frozen=True)

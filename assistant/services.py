@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from agents import RunContext
 from assistant.answering.pipeline import AnswerPipeline
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.sessions import SessionTokens
@@ -74,6 +75,19 @@ class Services:
         from assistant.store.workorders import WorkOrderStore
 
         return WorkOrderStore(self.db.engine)
+
+    def agent_context(self, model: str | None, *, store: bool = True) -> RunContext:
+        """The parts of an agent run: the searcher, the work-order store (unless `store` is
+        off: drafts only) and, for a generative `model` (default YUKUAI_AGENT_MODEL), its
+        backend to read free text with."""
+        ctx = RunContext(searcher=self.searcher(), work_orders=self.work_orders if store else None)
+        model = model or self.settings.agent_model
+        if model:
+            config = self.models.get(model)
+            backend = self.models.backend(config.name)
+            if backend.generative:
+                ctx.model, ctx.backend = config, backend
+        return ctx
 
     @cached_property
     def recognizer(self):

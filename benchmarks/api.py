@@ -29,6 +29,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.server import serve
+from retrieval.search import PUBLIC
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -56,7 +57,7 @@ def direct(qs: list[str], seconds: float) -> dict:
     out = {}
     counter = iter(range(10**9))
     # Distinct texts (a counter appended) so that the query cache never hits: the real cost.
-    for name, fn in (("search()", lambda q: searcher.search(f"{q}（{next(counter)}）", "citizen", 10)),
+    for name, fn in (("search()", lambda q: searcher.search(f"{q}（{next(counter)}）", PUBLIC, 10)),
                      ("pipeline.answer()", lambda q: pipeline.answer(f"{q}（{next(counter)}）"))):
         for q in qs[:5]:
             fn(q)

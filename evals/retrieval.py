@@ -5,6 +5,7 @@ from statistics import mean
 
 from rich.table import Table
 
+from assistant.roles import audiences
 from evals.jsonl import read_jsonl
 from evals.metrics import dedupe, ndcg_at, recall_at, reciprocal_rank
 from retrieval.search import MODES, Searcher
@@ -27,7 +28,8 @@ def evaluate(searcher: Searcher, items: list[dict], modes=MODES) -> dict:
     for mode in modes:
         rows, misses = [], []
         for it in answerable:
-            hits = searcher.search(it["question"], it.get("role", "citizen"), CANDIDATE_CHUNKS, mode=mode)
+            hits = searcher.search(it["question"], audiences(it.get("role", "citizen")),
+                                   CANDIDATE_CHUNKS, mode=mode)
             ranked, gold = dedupe(h.doc_id for h in hits), set(it["gold"])
             rows.append((recall_at(ranked, gold, 1), recall_at(ranked, gold, 5),
                          reciprocal_rank(ranked, gold), ndcg_at(ranked, gold, 10)))

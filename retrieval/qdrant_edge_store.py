@@ -8,11 +8,21 @@ from pathlib import Path
 import numpy as np
 import qdrant_edge as qe
 
-from assistant.errors import IndexBusy, IndexNotReady
+from retrieval.errors import IndexBusy, IndexNotReady
 from retrieval.sparse import SparseVector
 from retrieval.store import (
-    DENSE, INDEXED_FIELDS, RRF_K, SPARSE, STATE_FIELDS, ChunkPoint, DocState, Hit, Mode,
-    SearchFilter, candidates, collect_states,
+    DENSE,
+    INDEXED_FIELDS,
+    RRF_K,
+    SPARSE,
+    STATE_FIELDS,
+    ChunkPoint,
+    DocState,
+    Hit,
+    Mode,
+    SearchFilter,
+    candidates,
+    collect_states,
 )
 
 

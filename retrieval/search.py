@@ -1,28 +1,27 @@
 """Hybrid search: dense (e5) and sparse (BM25/jieba) fused with RRF inside Qdrant.
 
-The caller's role decides which audiences it may see, and that filter is applied inside
-the query itself: a citizen's search cannot return an internal chunk, whatever it asks.
+The reader's audiences (public, internal) are a filter applied inside the query itself: a
+public reader's search cannot return an internal chunk, whatever it asks.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from assistant.errors import InvalidInput
 from retrieval.embedding import DenseEmbedder
+from retrieval.errors import InvalidQuery
 from retrieval.sparse import BM25Encoder
 from retrieval.store import Mode, SearchFilter, VectorStore
 from retrieval.text import replace_surrogates
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 100
-ROLE_AUDIENCES: dict[str, tuple[str, ...]] = {
-    "citizen": ("public",),
-    "evaluator": ("public",),
-    "staff": ("public", "internal"),
-    "admin": ("public", "internal"),
-}
+# Who may see a chunk is its `audience`; callers say which audiences a reader may see (the
+# service maps its roles onto them: assistant/roles.py).
+AUDIENCES = ("public", "internal")
+PUBLIC: tuple[str, ...] = ("public",)
 MODES = ("hybrid", "dense", "sparse")
 
 
@@ -54,12 +53,12 @@ class SearchHit:
 
 
 def validate_query(query: object) -> str:
-    """The stripped query, or InvalidInput naming what is wrong with it."""
+    """The stripped query, or InvalidQuery naming what is wrong with it."""
     if not isinstance(query, str) or not query.strip():
-        raise InvalidInput("the query is empty: ask a question or give keywords",
+        raise InvalidQuery("the query is empty: ask a question or give keywords",
                            code="query_empty", field="query")
     if len(query) > MAX_QUERY_CHARS:
-        raise InvalidInput(f"the query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}",
+        raise InvalidQuery(f"the query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}",
                            code="query_too_long", field="query")
     # Half a UTF-16 pair cannot be encoded for the embedder; the API replaces them on the way
     # in, and so does this for callers in-process.
@@ -78,16 +77,16 @@ class Searcher:
         self._embed_query = lru_cache(maxsize=cache_size)(embedder.embed_query) if cache_size \
             else embedder.embed_query
 
-    def search(self, query: str, role: str = "citizen", k: int = 5, *, category: str | None = None,
-               region: str | None = None, doc_type: str | None = None,
-               mode: Mode = "hybrid") -> list[SearchHit]:
-        """Top-`k` chunks for `query` that `role` may see, optionally filtered by payload."""
+    def search(self, query: str, audiences: Sequence[str] = PUBLIC, k: int = 5, *,
+               category: str | None = None, region: str | None = None,
+               doc_type: str | None = None, mode: Mode = "hybrid") -> list[SearchHit]:
+        """Top-`k` chunks for `query` in the given audiences, optionally filtered by payload."""
         query = validate_query(query)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise InvalidInput(f"k must be between 1 and {MAX_K}", code="invalid_k", field="k")
+            raise InvalidQuery(f"k must be between 1 and {MAX_K}", code="invalid_k", field="k")
         if mode not in MODES:
-            raise InvalidInput(f"mode must be one of {MODES}", code="invalid_mode", field="mode")
-        flt = self.role_filter(role, category=category, region=region, doc_type=doc_type)
+            raise InvalidQuery(f"mode must be one of {MODES}", code="invalid_mode", field="mode")
+        flt = self.audience_filter(audiences, category=category, region=region, doc_type=doc_type)
         dense = self._embed_query(query)
         sparse = self.encoder.encode_query(query) if mode != "dense" else None
         hits = self.store.query(dense, sparse, flt, k, mode, with_dense=True)
@@ -95,13 +94,14 @@ class Searcher:
                                        None if h.dense is None else float(np.dot(dense, h.dense)))
                 for h in hits]
 
-    def role_filter(self, role: str, **payload: str | None) -> SearchFilter:
-        """The filter every read on behalf of `role` must use."""
-        if role not in ROLE_AUDIENCES:
-            raise InvalidInput(f"unknown role {role!r}; one of {sorted(ROLE_AUDIENCES)}",
-                               code="invalid_role", field="role")
-        return SearchFilter(ROLE_AUDIENCES[role], **payload)
+    @staticmethod
+    def audience_filter(audiences: Sequence[str], **payload: str | None) -> SearchFilter:
+        """The filter every read for a reader of `audiences` must use."""
+        if not audiences or isinstance(audiences, str) or not set(audiences) <= set(AUDIENCES):
+            raise InvalidQuery(f"audiences must be some of {AUDIENCES}, got {audiences!r}",
+                               code="invalid_audience", field="audiences")
+        return SearchFilter(tuple(audiences), **payload)
 
-    def document(self, doc_id: str, role: str = "citizen") -> list[dict]:
-        """All chunks of one document, if `role` may see it (else an empty list)."""
-        return self.store.doc_chunks(doc_id, self.role_filter(role))
+    def document(self, doc_id: str, audiences: Sequence[str] = PUBLIC) -> list[dict]:
+        """All chunks of one document, if it is in `audiences` (else an empty list)."""
+        return self.store.doc_chunks(doc_id, self.audience_filter(audiences))

@@ -43,7 +43,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchFilter:
-    """Payload conditions; `audiences` is mandatory so no search can forget the role filter."""
+    """Payload conditions; `audiences` is mandatory so no search can forget who reads."""
 
     audiences: tuple[str, ...]
     category: str | None = None

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from agents import AGENTS, RunContext, register, run_agent
+from agents.errors import InvalidAgentInput
 from agents.noise import NoiseAgent
 from agents.rulebook import APPLIED_STATUSES, RuleBook, RuleError, all_rulebooks
 from assistant.api.app import create_app
-from assistant.errors import InvalidInput
 from assistant.services import Services
 from evals.agents import evaluate, load
 from tests.conftest import CITIZEN_KEY, STAFF_KEY
@@ -120,7 +120,7 @@ def test_crowd_density_level_trend_and_event_permit():
     ("fire", {"hazards": ["dragons"]}, "hazards"),
 ])
 def test_bad_input_names_the_field(agent, payload, field):
-    with pytest.raises(InvalidInput) as e:
+    with pytest.raises(InvalidAgentInput) as e:
         run_agent(agent, payload)
     assert e.value.field == field
 

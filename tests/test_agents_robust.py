@@ -1,7 +1,7 @@
 """Scenario agents on input nobody planned for: every reproducer that once crashed an agent,
 arbitrary payloads (hypothesis), and every real complaint in ../shared/data/complaints.
 
-The contract: whatever a user sends gives a decision or an InvalidInput (HTTP 400) naming
+The contract: whatever a user sends gives a decision or an InvalidAgentInput (HTTP 400) naming
 the field, never another exception, and the decision is valid JSON (no NaN or infinity).
 Runs use RunContext() without a searcher: the legal step then lists article numbers only,
 which is all these tests need, so no corpus index is built here.
@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from agents import AGENTS, RunContext, run_agent
 from agents.base import MAX_TEXT
+from agents.errors import InvalidAgentInput
 from agents.patterns.fire import VENUES
-from assistant.errors import InvalidInput, YukuaiError
+from retrieval.errors import ServiceError
 
 EXAMPLES = 500  # hypothesis examples per agent and property
 COMPLAINTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "complaints"
@@ -56,13 +57,13 @@ def test_numeral_ranges_and_evening_times_in_noise_complaints(text, period):
 @pytest.mark.parametrize("time", ["abc", "", "10:xx", "1:2:3", "24:00", "9:60", "１０:３０"])
 def test_a_crowd_count_at_a_time_that_is_no_time_is_invalid_input(time):
     payload = {"zones": [{"area_m2": 100, "counts": [{"time": time, "count": 5}]}]}
-    with pytest.raises(InvalidInput) as e:
+    with pytest.raises(InvalidAgentInput) as e:
         run("crowd", payload)
     assert e.value.field == "zones.0.counts.0.time"
 
 
 def test_a_noise_time_that_is_no_time_is_invalid_input():
-    with pytest.raises(InvalidInput) as e:
+    with pytest.raises(InvalidAgentInput) as e:
         run("noise", {"noise_type": "neighbour", "time": "1:2:3"})
     assert e.value.field == "time"
     assert run("noise", {"noise_type": "neighbour", "time": "9:05"})["decision"]["period"] == "day"
@@ -72,7 +73,7 @@ def test_a_noise_time_that_is_no_time_is_invalid_input():
                                        ("application_date", "0001-01-01")])
 def test_an_event_date_out_of_range_is_invalid_input(field, day):
     event = {"expected_attendance": 3000, "start_date": "2027-01-21", field: day}
-    with pytest.raises(InvalidInput) as e:
+    with pytest.raises(InvalidAgentInput) as e:
         run("crowd", {"event": event})
     assert e.value.field == f"event.{field}"
 
@@ -110,7 +111,7 @@ def test_implausible_numbers_in_text_are_noted_not_taken(agent, text, note):
      "zones.0.counts.0.count"),
 ])
 def test_structured_numbers_out_of_bounds_are_invalid_input(payload, field):
-    with pytest.raises(InvalidInput) as e:
+    with pytest.raises(InvalidAgentInput) as e:
         run("crowd", payload)
     assert e.value.field == field
 
@@ -201,7 +202,7 @@ def payloads(name: str):
 def _never_crashes(name: str, payload) -> None:
     try:
         run(name, payload)
-    except YukuaiError:  # InvalidInput and the rest of the safe-to-show errors
+    except ServiceError:  # InvalidAgentInput and the rest of the safe-to-show errors
         pass
 
 
@@ -251,6 +252,6 @@ def test_every_real_complaint_runs_through_every_agent(name):
     for cid, text in _complaints():
         try:
             run(name, {"text": text.strip()[:MAX_TEXT]})
-        except Exception as e:  # noqa: BLE001 - any exception is a failure, even InvalidInput
+        except Exception as e:  # noqa: BLE001 - any exception is a failure, even InvalidAgentInput
             failed.append(f"{cid}: {type(e).__name__}")  # ids only: the texts are personal data
     assert not failed, failed

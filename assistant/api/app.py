@@ -12,6 +12,7 @@ from starlette.routing import Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant import person_names
+from assistant.api.errors import error_response
 from assistant.api.metrics import Metrics
 from assistant.api.middleware import BodyLimit, CatchAll, RateLimit
 from assistant.api.routers import (
@@ -26,8 +27,8 @@ from assistant.api.routers import (
 )
 from assistant.api.schemas import ANY_ROUTE, API_ROUTE
 from assistant.config import Settings, get_settings
-from assistant.errors import YukuaiError
 from assistant.services import Services
+from retrieval.errors import ServiceError
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -43,13 +44,12 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """One table from exceptions to responses: our errors carry their status and code;
-    anything unexpected is left to CatchAll (assistant/api/middleware.py)."""
+    """Every error answers through one table (assistant/api/errors.py); validation errors are
+    422 naming the field; anything unexpected is left to CatchAll (middleware.py)."""
 
-    @app.exception_handler(YukuaiError)
-    async def yukuai_error(request: Request, exc: YukuaiError):
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status,
-                            headers=exc.headers())
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError):
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import Headers
 
 from assistant.errors import Forbidden, Unauthorized
+from assistant.roles import STAFF_ROLES
 from assistant.services import Services
 
 # RFC 6750: "Bearer", one space, a token68.
@@ -85,9 +86,6 @@ class Caller:
 def get_caller(request: Request, role: Annotated[str, Depends(get_role)]) -> Caller:
     key = _api_key(request)
     return Caller(role, caller_id(key, _address(request)), keyed=key is not None)
-
-
-STAFF_ROLES = ("staff", "admin")
 
 
 def get_staff(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:

@@ -5,25 +5,24 @@ not, and answer without running the route: a 60 kB URL or a 1 MB body costs the 
 clients nothing beyond reading it.
 """
 
-import json
 import logging
 
 from starlette.datastructures import Headers
 
 from assistant.api.deps import caller_id, presented_key
-from assistant.errors import InternalError, PayloadTooLarge, RateLimited, YukuaiError
+from assistant.api.errors import error_response
+from assistant.errors import InternalError, PayloadTooLarge, RateLimited
+from retrieval.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 
-async def send_error(send, exc: YukuaiError, headers: dict[str, str] | None = None) -> None:
+async def send_error(send, exc: ServiceError, headers: dict[str, str] | None = None) -> None:
     """`exc` as the API's error response, sent from middleware (outside FastAPI's handlers)."""
-    body = json.dumps({"error": exc.to_dict()}, ensure_ascii=False).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode(), v.encode())
-            for k, v in {**(exc.headers() or {}), **(headers or {})}.items()]
-    await send({"type": "http.response.start", "status": exc.status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+    response = error_response(exc, headers)
+    await send({"type": "http.response.start", "status": response.status_code,
+                "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 class BodyLimit:

@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -11,33 +12,43 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.api.errors import status_of
 from assistant.config import get_settings
-from assistant.errors import InvalidInput, YukuaiError
+from assistant.errors import InvalidInput
 from assistant.logs import configure_logging
+from assistant.roles import audiences
 from assistant.services import Services
+from retrieval.errors import ServiceError
+from retrieval.search import AUDIENCES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="yukuai: government service assistant (渝快办-style) on embedded defaults.")
-eval_app = typer.Typer(no_args_is_help=True, help="Offline evaluation suites.")
-app.add_typer(eval_app, name="eval")
 err = Console(stderr=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
-def _fail(e: YukuaiError, as_json: bool) -> NoReturn:
+def fail(e: ServiceError, as_json: bool) -> NoReturn:
+    """Print the error (as JSON too) and exit: 2 for bad input, 1 for anything else."""
     if as_json:
         print(json.dumps({"error": e.to_dict()}, ensure_ascii=False))
     err.print(f"[red]error[/red] ({e.code}): {e.message}")
-    raise typer.Exit(2 if isinstance(e, InvalidInput) else 1)
+    raise typer.Exit(2 if status_of(e) == 400 else 1)
 
 
-def _emit(data: object) -> None:
+def emit(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     configure_logging(logging.INFO if verbose else logging.WARNING)
+
+
+def add_plugin_commands() -> None:
+    """Command groups other packages register under the `yukuai.commands` entry point (the
+    eval suites: evals/cli.py), so that the service never imports them."""
+    for entry in entry_points(group="yukuai.commands"):
+        app.add_typer(entry.load(), name=entry.name)
 
 
 @app.command()
@@ -67,10 +78,10 @@ def ingest(
             report = services.ingestor().run(
                 path, audience, progress=lambda done, total: bar.update(task, completed=done, total=total))
         services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
+    except ServiceError as e:
+        fail(e, as_json)
     if as_json:
-        _emit(report.to_dict())
+        emit(report.to_dict())
     else:
         err.print(f"{report.documents} documents: {len(report.added)} added, {len(report.updated)} "
                   f"updated, {report.unchanged} unchanged, {len(report.deleted)} deleted; "
@@ -96,13 +107,13 @@ def search(
     """
     try:
         services = Services.build(get_settings())
-        hits = services.searcher().search(query, role, k, category=category, region=region,
+        hits = services.searcher().search(query, audiences(role), k, category=category, region=region,
                                           doc_type=doc_type, mode=mode)
         services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
+    except ServiceError as e:
+        fail(e, as_json)
     if as_json:
-        _emit({"query": query, "role": role, "hits": [h.to_dict() for h in hits]})
+        emit({"query": query, "role": role, "hits": [h.to_dict() for h in hits]})
         return
     table = Table("#", "score", "doc", "section", "text")
     for i, h in enumerate(hits, 1):
@@ -136,10 +147,10 @@ def ask(
         body, _ = answer_question(services, question, role, me, session and (me, session), model)
         body["session_id"] = session
         services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
+    except ServiceError as e:
+        fail(e, as_json)
     if as_json:
-        _emit(body)
+        emit(body)
         return
     if body["notice"]:
         err.print(f"[yellow]{body['notice']}[/yellow]")
@@ -187,10 +198,10 @@ def recognize(
         settings = get_settings()
         body = Recognizer.from_settings(settings).recognize(image.read_bytes()).to_dict(
             reveal_ids=role in settings.reveal_id_roles)
-    except YukuaiError as e:
-        _fail(e, as_json)
+    except ServiceError as e:
+        fail(e, as_json)
     if as_json:
-        _emit(body)
+        emit(body)
         return
     table = Table("field", "value", "confidence", title=f"{body['type_name'] or '未知证件'} ({body['type']})")
     for name, f in body["fields"].items():
@@ -200,103 +211,12 @@ def recognize(
         err.print(f"[yellow]needs review[/yellow]: {reason}")
 
 
-@eval_app.command("certificates")
-def eval_certificates(
-    data_dir: Annotated[Path | None, typer.Option(
-        "--dir", help="Where the synthetic set is written (default: DATA_DIR/eval-certificates).")] = None,
-    per_type: Annotated[int, typer.Option(help="Images per certificate type (half degraded).")] = 44,
-    as_json: JsonOpt = False,
-) -> None:
-    """Generate the synthetic certificate set (fixed seed, 7 types x PER_TYPE + unknown pages)
-    and score recognition: type accuracy, per-type and per-field exact match on clean and
-    degraded images, all-fields-right rate, planted invalid values flagged, latency.
-
-    Example: yukuai eval certificates --json
-    """
-    from assistant.certificates import Recognizer
-    from evals.certificates.dataset import TODAY, generate
-    from evals.certificates.runner import evaluate, format_table
-
-    try:
-        if per_type < 1:
-            raise InvalidInput("per-type must be at least 1", field="per_type")
-        settings = get_settings()
-        out = data_dir or settings.data_dir / "eval-certificates"
-        with Progress(TextColumn("certificates"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=as_json) as bar:
-            task = bar.add_task("generate", total=None)
-            truth = generate(out, per_type=per_type)
-            recognizer = Recognizer.from_settings(settings)
-            recognizer.today = lambda: TODAY  # the set's planted expiry dates are relative to it
-            result = evaluate(recognizer, truth,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
-    except YukuaiError as e:
-        _fail(e, as_json)
-    if as_json:
-        _emit(result)
-    else:
-        Console().print(format_table(result))
-
-
-@eval_app.command("retrieval")
-def eval_retrieval(
-    dataset: Annotated[Path | None, typer.Option(help="JSONL of questions with gold doc ids.")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Recall@1, Recall@5, MRR and nDCG@10 for hybrid, dense-only and BM25-only search.
-
-    Example: yukuai eval retrieval --json
-    """
-    from evals.retrieval import evaluate, format_table, load_dataset
-
-    try:
-        services = Services.build(get_settings())
-        result = evaluate(services.searcher(), load_dataset(dataset))
-        services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
-    if as_json:
-        _emit(result)
-    else:
-        Console().print(format_table(result))
-
-
-@eval_app.command("answers")
-def eval_answers(
-    dataset: Annotated[Path | None, typer.Option(help="JSONL of questions with key facts.")] = None,
-    model: Annotated[list[str] | None, typer.Option(help="Models to compare (repeat).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Key-fact coverage, citation precision, unsupported-number rate and refusal accuracy,
-    for one or more models side by side.
-
-    Example: yukuai eval answers --json
-             yukuai eval answers --model extractive --model qwen2.5-7b-instruct
-    """
-    from evals.answers import evaluate, format_table, load
-
-    try:
-        services = Services.build(get_settings())
-        items = load(dataset)
-        results = [evaluate(services.pipeline, items, m) for m in (model or [None])]
-        services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
-    if as_json:
-        _emit(results[0] if len(results) == 1 else results)
-    else:
-        for result in results:
-            Console().print(format_table(result))
-
-
-def _agent_context(services: Services, model: str | None, *, store: bool = True):
+def agent_context(services: Services, model: str | None, *, store: bool = True):
     """Searcher (when the index is there), work-order store and model for an agent run."""
-    from assistant.api.routers.agents import context
-
-    ctx = context(services, model, store=store)
+    ctx = services.agent_context(model, store=store)
     try:
-        services.searcher().search("噪声 消防", "staff", 1)
-    except YukuaiError as e:  # no index yet: the agents still decide, citing article numbers only
+        services.searcher().search("噪声 消防", AUDIENCES, 1)
+    except ServiceError as e:  # no index yet: the agents still decide, citing article numbers only
         err.print(f"[yellow]legal basis without corpus text[/yellow]: {e.message}")
         ctx.searcher = None
     return ctx
@@ -330,47 +250,12 @@ def agent(
         except json.JSONDecodeError as e:
             raise InvalidInput(f"the input is not JSON: {e}", field="input") from e
         services = Services.build(get_settings())
-        result = get_agent(name).run(payload, _agent_context(services, model))
+        result = get_agent(name).run(payload, agent_context(services, model))
         services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
+    except ServiceError as e:
+        fail(e, as_json)
     if as_json:
-        _emit(result)
+        emit(result)
         return
     Console().print(result["reply"])
     err.print(result["brief"])
-
-
-@eval_app.command("agents")
-def eval_agents(
-    agent_name: Annotated[list[str] | None, typer.Option("--agent", help="Only these agents (repeat).")] = None,
-    model: Annotated[str | None, typer.Option(help="A generative model for the free-text slots.")] = None,
-    dataset_dir: Annotated[Path | None, typer.Option(
-        help="Folder of NAME.jsonl scenarios (default evals/datasets/agents; "
-             "evals/datasets/agents/heldout was never used to tune the patterns).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Decision accuracy per field of each scenario agent, with the slots given and from the
-    free text alone (evals/datasets/agents/NAME.jsonl). Work orders are drafted, not stored.
-
-    Example: yukuai eval agents --json
-             yukuai eval agents --dataset-dir evals/datasets/agents/heldout
-    """
-    from agents import AGENTS
-    from evals.agents import evaluate, format_table, load
-
-    try:
-        names = agent_name or list(AGENTS)
-        for n in names:
-            if n not in AGENTS:
-                raise InvalidInput(f"unknown agent {n!r}; known: {sorted(AGENTS)}", field="agent")
-        services = Services.build(get_settings())
-        ctx = _agent_context(services, model, store=False)
-        results = [evaluate(n, load(n, dataset_dir), ctx) for n in names]
-        services.close()
-    except YukuaiError as e:
-        _fail(e, as_json)
-    if as_json:
-        _emit({"agents": results})
-    else:
-        Console().print(format_table(results))

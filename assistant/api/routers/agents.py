@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from agents import AGENTS, RunContext, get_agent
+from agents import AGENTS, get_agent
 from assistant.api.deps import CallerDep, ServicesDep, StaffDep
 from assistant.api.jsonbody import GuardedRoute
 from assistant.api.schemas import errors
@@ -42,18 +42,6 @@ class RunResponse(BaseModel):
     trace: dict
 
 
-def context(services, model: str | None, *, store: bool = True) -> RunContext:
-    """The run's parts: the searcher, the work-order store and, for a generative model, its backend."""
-    ctx = RunContext(searcher=services.searcher(), work_orders=services.work_orders if store else None)
-    model = model or services.settings.agent_model
-    if model:
-        config = services.models.get(model)
-        backend = services.models.backend(config.name)
-        if backend.generative:
-            ctx.model, ctx.backend = config, backend
-    return ctx
-
-
 @router.get("/v1/agents", response_model=AgentList)
 async def list_agents(caller: CallerDep):
     return AgentList(data=[AgentCard(**a.schema()) for a in AGENTS.values()])
@@ -69,7 +57,7 @@ LINKS = {"GetWorkOrder": {"operationId": "get_work_order", "parameters": _ORDER}
              responses={200: {"links": LINKS}, **errors(403, 404, 503)})
 async def run(name: str, req: RunRequest, caller: StaffDep, services: ServicesDep):
     agent = get_agent(name)
-    ctx = context(services, req.model)
+    ctx = services.agent_context(req.model)
     result = await run_in_threadpool(agent.run, req.input, ctx)
     services.db.audit(caller=caller.id, role=caller.role, endpoint=f"agents/{name}",
                       question=str(req.input.get("text") or req.input)[:4000], answer=result["reply"],

@@ -15,7 +15,6 @@ class BackendError(YukuaiError):
     """The backend could not produce text (server down, timeout, bad reply)."""
 
     code = "backend_unavailable"
-    status = 503
 
 
 class Backend(Protocol):
