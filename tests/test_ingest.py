@@ -13,7 +13,7 @@ from retrieval.documents import load_documents
 from retrieval.ingest import Ingestor
 from retrieval.qdrant_client_store import QdrantClientStore
 from retrieval.qdrant_edge_store import QdrantEdgeStore
-from retrieval.search import Searcher
+from retrieval.search import AUDIENCES, PUBLIC, Searcher
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -116,7 +116,7 @@ def test_qdrant_client_store_has_the_same_behaviour(sample_corpus, tmp_path, emb
         a = Searcher(store, embedder).search(query, k=3)
         b = Searcher(edge, embedder).search(query, k=3)
         assert a[0].doc_id == b[0].doc_id
-    internal = Searcher(store, embedder).search("工单分拨表", role="citizen", k=20)
+    internal = Searcher(store, embedder).search("工单分拨表", PUBLIC, k=20)
     assert all(h.audience == "public" for h in internal)
     store.close()
 
@@ -158,8 +158,8 @@ def test_an_injection_inside_a_document_cannot_widen_the_role_filter(sample_corp
     q, hits, docs = pipeline.prepare(question, "citizen")
     prompt = build_messages(q.text, [], None)[0]["content"] + "".join(
         c["text"] for chunks in docs.values() for c in chunks)
-    internal = "".join(c["text"] for c in searcher.document("work-order-routing-table", "staff"))
-    assert "YKNB-" in internal and searcher.document("work-order-routing-table", "citizen") == []
+    internal = "".join(c["text"] for c in searcher.document("work-order-routing-table", AUDIENCES))
+    assert "YKNB-" in internal and searcher.document("work-order-routing-table", PUBLIC) == []
     assert all(h.audience == "public" for h in hits)
     assert "YKNB-" not in answer.answer and "YKNB-" not in prompt
     assert not any(line and line in answer.answer for line in internal.splitlines() if len(line) > 20)

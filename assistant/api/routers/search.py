@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.api.deps import CallerDep, ServicesDep
 from assistant.api.jsonbody import GuardedRoute
 from assistant.api.schemas import NOT_BLANK, errors, whole_number
+from assistant.roles import audiences
 from retrieval.search import MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(tags=["search"], route_class=GuardedRoute, responses=errors(503))
@@ -48,7 +49,7 @@ class SearchResponse(BaseModel):
 
 async def _search(req: SearchRequest, role: str, services) -> SearchResponse:
     hits = await run_in_threadpool(
-        services.searcher().search, req.query, role, req.k, category=req.category,
+        services.searcher().search, req.query, audiences(role), req.k, category=req.category,
         region=req.region, doc_type=req.doc_type, mode=req.mode,
     )
     return SearchResponse(query=req.query, role=role, hits=[h.to_dict() for h in hits])
