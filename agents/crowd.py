@@ -3,15 +3,16 @@ alert level, time to the next level from the trend, and the 预案 actions; for 
 the 大型群众性活动安全管理条例 permit rules."""
 
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import ClassVar, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator, with_config
+from typing_extensions import TypedDict
 
-from agents.base import MAX_TEXT, Agent, CalendarDate, ClockTime, clock_minutes
-from agents.rulebook import Trace
+from agents.base import MAX_TEXT, Agent, CalendarDate, ClockTime, Priority, cited, clock_minutes
+from agents.errors import RuleError
+from agents.rulebook import Rule, Trace
 
 FT2 = 0.09290304  # m² per ft² (exact, by definition of the foot)
-EVENTS = "reg-large-scale-mass-activities-safety-regulation"
 # The bounds of the input, given or read from the text. Under 1 m² a density means nothing,
 # and a tiny area would make it overflow to infinity, which no JSON reply can carry.
 MAX_PEOPLE = 10_000_000
@@ -63,6 +64,58 @@ class CrowdInput(BaseModel):
         return v
 
 
+LevelOfService = Literal["A", "B", "C", "D", "E", "F"]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class CrowdZoneReading(TypedDict):
+    """One zone at its latest count: density, level of service, alert level and trend."""
+
+    name: str
+    area_m2: float
+    time: str
+    count: int
+    density: float
+    los: LevelOfService
+    alert_level: int
+    alert_name: str
+    minutes_to_next: float | None
+    next_level: int | None
+    trend_per_min: NotRequired[float]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class CrowdEventAssessment(TypedDict):
+    """A planned event under the 大型群众性活动安全管理条例; the permit keys only when it is one."""
+
+    expected_attendance: int
+    large_scale: bool
+    approver: NotRequired[str]
+    apply_by: NotRequired[str]
+    application_late: NotRequired[bool]
+    review_days: NotRequired[int]
+    capacity: NotRequired[int]
+    over_capacity: NotRequired[bool]
+
+
+class CrowdDecision(BaseModel):
+    """What the crowd agent decides, from the most critical zone and the planned event."""
+
+    model_config = ConfigDict(extra="forbid")
+    density: float | None = Field(description="最高平均密度 人/m²")
+    los: LevelOfService | None = Field(description="Fruin 服务水平")
+    alert_level: int = Field(description="预警等级 1（最高）–4；0 = 无预警")
+    alert_name: str | None = Field(description="预警等级名称")
+    minutes_to_next: float | None = Field(description="按近期趋势到达下一级的分钟数")
+    next_level: int | None = Field(description="下一级预警等级")
+    actions: list[str] = Field(description="该等级的预案动作（本系统默认）")
+    zones: list[CrowdZoneReading]
+    event: CrowdEventAssessment | None
+    legal_basis: list[str] = Field(description="引用的条款（标题 条号）")
+    needs_confirmation: bool = Field(description="须值班长确认后对外通知")
+    priority: Priority | None = Field(description="事件单紧急程度；null = 不建事件单")
+
+
 # The plan's wording of each action (internal 预案 excerpt, 四、各级处置动作), for staff briefs.
 ACTION_NAMES = {
     "monitor_closely": "加密监测", "notify_venue": "通知场所管理单位加强引导",
@@ -74,12 +127,18 @@ ACTION_NAMES = {
 }
 
 
-class CrowdAgent(Agent):
+def _in_band(size: int, band: dict) -> bool:
+    """Whether `size` lies in a {min?, max?} band; 以上/以下 include the number itself."""
+    return band.get("min", size) <= size <= band.get("max", size)
+
+
+class CrowdAgent(Agent[CrowdDecision]):
     name = "crowd"
     title = "人流密集管控"
     category = "人流密集"
     description = "由区域面积和分时人数计算人员密度、服务水平和预警等级，按趋势估计到达下一级的时间，给出对应预案动作；大型群众性活动按条例判断许可机关和申请时限。"
     Input: ClassVar = CrowdInput
+    Decision: ClassVar = CrowdDecision
 
     def patterns(self, text: str, trace: Trace) -> dict:
         from agents.patterns.crowd import read
@@ -100,6 +159,14 @@ class CrowdAgent(Agent):
                 trace.fire(row)
                 return row.match["los"]
         return "F"
+
+    def _confirmed_from(self, trace: Trace | None = None) -> Rule:
+        """The row of the least severe level that needs the duty chief's confirmation."""
+        return self.rules.lookup("confirmation", trace)
+
+    def _needs_confirmation(self, level: int, trace: Trace | None = None) -> bool:
+        # Levels count down to 1, the most severe; 0 is no alert.
+        return 0 < level <= self._confirmed_from(trace).value
 
     def assess(self, slots: dict, trace: Trace) -> dict:
         zones_out = []
@@ -123,7 +190,8 @@ class CrowdAgent(Agent):
 
     def _trend(self, counts: list[dict], area: float, level: int, trace: Trace) -> dict:
         """Minutes until the next level's threshold at the rate of the last two counts."""
-        if len(counts) < 2 or level == 1:
+        most_severe = self.rules.rows("alert_levels")[0].match["level"]
+        if len(counts) < 2 or level == most_severe:
             return {}
         a, b = counts[-2], counts[-1]
         minutes = clock_minutes(b["time"]) - clock_minutes(a["time"])
@@ -144,15 +212,7 @@ class CrowdAgent(Agent):
         out: dict = {"expected_attendance": size, "large_scale": size >= threshold}
         if not out["large_scale"]:
             return out
-        if e.get("cross_province"):
-            out["approver"] = book.get("event", "permit-national", trace).value
-        elif size == 5000:
-            # Art 12 puts "5000人以下" in the county band and "5000人以上" in the city band;
-            # in Chinese statutes 以上/以下 include the number itself, so 5000 is in both.
-            county, city = (book.get("event", r, trace).value for r in ("permit-county", "permit-city"))
-            out["approver"] = f"{county}或{city}（第十二条两档均含5000人本数，须向公安机关确认）"
-        else:
-            out["approver"] = book.get("event", "permit-city" if size > 5000 else "permit-county", trace).value
+        out["approver"] = self._approver(size, bool(e.get("cross_province")), trace)
         days = book.get("event", "apply-days", trace).value
         if e.get("start_date"):
             start = date.fromisoformat(str(e["start_date"]))
@@ -168,62 +228,91 @@ class CrowdAgent(Agent):
                 out["over_capacity"] = size > out["capacity"]
         return out
 
-    def citations(self, a: dict) -> list[tuple[str, str, str]]:
-        refs = []
-        if a["worst"] and a["worst"]["alert_level"] in (1, 2, 3):
-            refs.append(("reg-fire-protection-law", "第二十八条", "疏散通道 安全出口"))
-        if a["event"] and a["event"]["large_scale"]:
-            refs += [(EVENTS, art, "大型群众性活动 安全许可") for art in ("第二条", "第十二条", "第十三条", "第十四条")]
-        if a["worst"] and a["worst"]["alert_level"] in (1, 2) and a["event"]:
-            refs.append((EVENTS, "第十八条", "停止验票"))
-        return refs
+    def _approver(self, size: int, cross_province: bool, trace: Trace) -> str:
+        """Who grants the permit; where the bands overlap (at their shared bound) both, to
+        confirm with the police."""
+        bands = [r for r in self.rules.matching("permit", trace, cross_province=cross_province)
+                 if _in_band(size, r.value)]
+        if not bands:
+            raise RuleError(f"{self.rules.name}: no permit band holds {size} people")
+        for r in bands:
+            trace.fire(r)
+        if len(bands) == 1:
+            return bands[0].value["approver"]
+        # e.g. 第十二条 puts "5000人以下" in the county band and "5000人以上" in the city band,
+        # and in Chinese statutes 以上/以下 include the number itself.
+        return (f"{'或'.join(r.value['approver'] for r in bands)}"
+                f"（{bands[0].article}两档均含{size}人本数，须向公安机关确认）")
 
-    def decide(self, slots: dict, a: dict, legal: list[dict], trace: Trace) -> dict:
+    def citations(self, a: dict) -> list[tuple[str, str, str]]:
+        w, ev = a["worst"], a["event"]
+        actions = self._actions(w["alert_level"] if w else 0)
+        facts = {"event": bool(ev), "large_event": bool(ev and ev["large_scale"])}
+        return [(r.doc_id or "", r.article, r.value["words"]) for r in self.rules.rows("legal_basis")
+                if r.applied and all(v in actions if k == "action" else facts[k] == v
+                                     for k, v in r.match.items())]
+
+    def _actions(self, level: int, trace: Trace | None = None) -> list[str]:
+        return self.rules.lookup("actions", trace, level=level).value if level else []
+
+    def decide(self, slots: dict, a: dict, legal: list[dict], trace: Trace) -> CrowdDecision:
         w = a["worst"]
         level = w["alert_level"] if w else 0
-        actions = self.rules.lookup("actions", trace, level=level).value if level else []
+        actions = self._actions(level, trace)
         for act in actions:
             self.rules.find("actions", trace, action=act)
-        d = {"density": w["density"] if w else None, "los": w["los"] if w else None,
-             "alert_level": level, "alert_name": w["alert_name"] if w else None,
-             "minutes_to_next": w["minutes_to_next"] if w else None,
-             "next_level": w["next_level"] if w else None, "actions": actions, "zones": a["zones"],
-             "event": a["event"], "legal_basis": [f"{c['title']} {c['article']}" for c in legal],
-             "needs_confirmation": level in (1, 2, 3)}
-        d["priority"] = self.rules.lookup("priority", trace).value if level in (1, 2, 3) else \
-            ("P4" if a["event"] and a["event"]["large_scale"] else None)
-        return d
+        confirm = self._needs_confirmation(level, trace if level else None)
+        if confirm:
+            priority = self.rules.lookup("priority", trace, kind="alert").value
+        elif a["event"] and a["event"]["large_scale"]:
+            priority = self.rules.lookup("priority", trace, kind="event").value
+        else:
+            priority = None
+        return CrowdDecision(
+            density=w["density"] if w else None, los=w["los"] if w else None, alert_level=level,
+            alert_name=w["alert_name"] if w else None,
+            minutes_to_next=w["minutes_to_next"] if w else None,
+            next_level=w["next_level"] if w else None, actions=actions, zones=a["zones"],
+            event=a["event"], legal_basis=cited(legal), needs_confirmation=confirm,
+            priority=priority)
 
-    def work_order(self, d: dict, slots: dict) -> dict | None:
-        if d["alert_level"] in (1, 2, 3):
-            return {"title": f"人流密集预警 {d['alert_name']}（{d['density']}人/m²）",
-                    "summary": slots.get("text") or "监测数据预警", "department": "区县公安分局+场所管理单位",
-                    "priority": d["priority"]}
-        if d["event"] and d["event"]["large_scale"]:
-            return {"title": f"大型群众性活动许可（预计{d['event']['expected_attendance']}人）",
-                    "summary": slots.get("text") or "活动许可咨询", "department": d["event"]["approver"][:64],
-                    "priority": "P4"}
+    def work_order(self, d: CrowdDecision, slots: dict, trace: Trace) -> dict | None:
+        if d.needs_confirmation:
+            return {"title": f"人流密集预警 {d.alert_name}（{d.density}人/m²）",
+                    "summary": slots.get("text") or "监测数据预警",
+                    "department": self.rules.lookup("department", trace, kind="alert").value,
+                    "priority": d.priority}
+        if d.event and d.event["large_scale"]:
+            return {"title": f"大型群众性活动许可（预计{d.event['expected_attendance']}人）",
+                    "summary": slots.get("text") or "活动许可咨询",
+                    "department": d.event["approver"][:64], "priority": d.priority}
         return None
 
-    def respond(self, d: dict, legal: list[dict], wo: dict | None) -> tuple[str, str]:
+    def respond(self, d: CrowdDecision, legal: list[dict], wo: dict | None) -> tuple[str, str]:
+        book = self.rules
         parts = []
-        if d["density"] is not None:
-            parts.append(f"当前最高平均密度约{d['density']}人/m²（服务水平{d['los']}级）")
-        if d["alert_level"]:
+        if d.density is not None:
+            parts.append(f"当前最高平均密度约{d.density}人/m²（服务水平{d.los}级）")
+        if d.alert_level:
             parts.append("已通知管理部门加强现场引导，请听从现场工作人员指挥、有序通行")
-        ev = d["event"]
+        ev = d.event
+        scope = book.get("event", "event-threshold")
         if ev and ev["large_scale"]:
-            parts.append(f"预计每场次{ev['expected_attendance']}人，属于大型群众性活动（条例第二条），应向{ev['approver']}申请安全许可"
-                         + (f"，最迟于{ev['apply_by']}（活动举办日20日前，条例第十三条）提出申请" if ev.get("apply_by") else "，须在活动举办日20日前提出申请（条例第十三条）")
-                         + f"；公安机关自受理之日起{ev['review_days']}日内作出决定（条例第十四条）")
+            apply, review = book.get("event", "apply-days"), book.get("event", "review-days")
+            when = f"活动举办日{apply.value}日前"
+            parts.append(f"预计每场次{ev['expected_attendance']}人，属于大型群众性活动（条例{scope.article}），应向{ev['approver']}申请安全许可"
+                         + (f"，最迟于{ev['apply_by']}（{when}，条例{apply.article}）提出申请" if ev.get("apply_by") else f"，须在{when}提出申请（条例{apply.article}）")
+                         + f"；公安机关自受理之日起{ev['review_days']}日内作出决定（条例{review.article}）")
         elif ev:
-            parts.append(f"预计每场次{ev['expected_attendance']}人，未达到大型群众性活动的1000人标准（条例第二条）")
+            parts.append(f"预计每场次{ev['expected_attendance']}人，未达到大型群众性活动的{scope.value}人标准（条例{scope.article}）")
         reply = "；".join(parts) + "。" if parts else "未收到可用于判断的人数和面积数据。"
         wo_ref = f"事件单 {wo['id']}" if wo and wo.get("id") else ("事件单草稿" if wo else "无事件单")
-        trend = (f"按近期趋势约{d['minutes_to_next']}分钟后达到{d['next_level']}级" if d["minutes_to_next"] is not None else "趋势未达下一级")
-        brief = (f"【人流】密度{d['density']}人/m²｜LOS {d['los']}｜预警{d['alert_name'] or '无'}｜{trend}｜"
-                 f"动作：{'、'.join(ACTION_NAMES.get(a, a) for a in d['actions']) or '无'}｜{wo_ref}"
-                 + ("｜三级及以上须值班长确认后对外通知" if d["needs_confirmation"] else ""))
+        trend = (f"按近期趋势约{d.minutes_to_next}分钟后达到{d.next_level}级" if d.minutes_to_next is not None else "趋势未达下一级")
+        brief = (f"【人流】密度{d.density}人/m²｜LOS {d.los}｜预警{d.alert_name or '无'}｜{trend}｜"
+                 f"动作：{'、'.join(ACTION_NAMES.get(a, a) for a in d.actions) or '无'}｜{wo_ref}")
+        if d.needs_confirmation:
+            level = book.lookup("alert_levels", None, level=self._confirmed_from().value)
+            brief += f"｜{level.value['name'].split('（')[0]}及以上须值班长确认后对外通知"
         if ev and ev["large_scale"]:
             brief += f"｜活动许可：{ev['approver']}，申请截止{ev.get('apply_by', '未给日期')}" + ("，申请已逾期" if ev.get("application_late") else "")
         return reply, brief

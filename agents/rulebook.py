@@ -48,7 +48,10 @@ class Rule:
 
 @dataclass
 class Trace:
-    """What a run did: rules fired, sources used, and notes (fallbacks, unverified facts)."""
+    """What a step of a run did: steps taken, rules fired, sources used, and notes (fallbacks,
+    unverified facts). Each graph node records into a fresh one and returns `to_dict()`,
+    whose keys are the graph's trace channels; their reducers join the steps' records into
+    the run's trace (agents/graph.py), so no record is shared between nodes or runs."""
 
     rules: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
@@ -59,9 +62,21 @@ class Trace:
         if not any(r["id"] == rule.id for r in self.rules):
             self.rules.append(rule.cite())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, list]:
         return {"steps": self.steps, "rules_fired": self.rules, "sources": self.sources,
                 "notes": self.notes}
+
+
+def join_fired(fired: list[dict], more: list[dict]) -> list[dict]:
+    """The rules fired so far plus those of a later step; a rule is listed once, where it
+    first fired (the reducer of the `rules_fired` channel)."""
+    seen = {r["id"] for r in fired}
+    out = list(fired)
+    for rule in more:
+        if rule["id"] not in seen:
+            seen.add(rule["id"])
+            out.append(rule)
+    return out
 
 
 class RuleBook:
@@ -105,6 +120,20 @@ class RuleBook:
         if table not in self.tables:
             raise RuleError(f"{self.name}: no table {table!r}")
         return self.tables[table]
+
+    def matching(self, table: str, trace: Trace | None = None, **match) -> list[Rule]:
+        """Every applicable row whose `match` keys all equal the given values (a key the row
+        does not name matches anything), in file order; none fires. Unverified rows are
+        skipped, and the trace says so."""
+        out = []
+        for rule in self.rows(table):
+            if all(match.get(k) == v for k, v in rule.match.items()):
+                if not rule.applied:
+                    if trace is not None:
+                        trace.notes.append(f"规则 {rule.id} 来源未核实（{rule.status}），未适用")
+                    continue
+                out.append(rule)
+        return out
 
     def find(self, table: str, trace: Trace | None = None, **match) -> Rule | None:
         """The first applicable row whose `match` keys all equal the given values; it fires."""

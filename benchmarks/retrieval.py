@@ -29,8 +29,8 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retrieval.sparse import SparseVector  # noqa: E402
-from retrieval.store import ChunkPoint, SearchFilter  # noqa: E402
+from retrieval.sparse import SparseVector
+from retrieval.store import ChunkPoint, SearchFilter
 
 DIM, VOCAB, TERMS, CENTROIDS = 384, 50_000, 30, 2_000
 CITIZEN = SearchFilter(("public",))

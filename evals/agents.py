@@ -5,7 +5,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from agents import AGENTS, RunContext
+from agents import RunContext, get_agent
 from evals.jsonl import read_jsonl
 
 DATASETS = Path(__file__).resolve().parent / "datasets" / "agents"
@@ -39,7 +39,7 @@ def decision_value(decision: dict, field: str):
 
 def evaluate(name: str, items: list[dict], ctx: RunContext | None = None) -> dict:
     """Per mode and field: the share of scenarios whose decision matches, and the misses."""
-    agent = AGENTS[name]
+    agent = get_agent(name)
     out: dict = {"agent": name, "scenarios": len(items), "modes": {}}
     for mode in MODES:
         right: dict[str, int] = {}

@@ -40,13 +40,14 @@ class SearchHit:
     doc_type: str | None
     audience: str
     similarity: float | None = None  # cosine of query and chunk: an absolute relevance signal
+    doc_hash: str | None = None  # the indexed version of the document
 
     @classmethod
     def from_payload(cls, score: float, p: dict, similarity: float | None = None) -> "SearchHit":
         return cls(p["doc_id"], p["chunk_id"], p.get("title", ""), p.get("section"),
                    p.get("article"), round(float(score), 6), p.get("text", ""),
                    p.get("category"), p.get("doc_type"), p["audience"],
-                   None if similarity is None else round(float(similarity), 4))
+                   None if similarity is None else round(float(similarity), 4), p.get("doc_hash"))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -76,6 +77,9 @@ class Searcher:
         # Citizens ask the same questions over and over; embedding is ~90% of a search's cost.
         self._embed_query = lru_cache(maxsize=cache_size)(embedder.embed_query) if cache_size \
             else embedder.embed_query
+        # A document's chunks change only with its hash, and the answer pipeline reads the
+        # same few documents over and over.
+        self._document_version = lru_cache(maxsize=512)(self._read_document)
 
     def search(self, query: str, audiences: Sequence[str] = PUBLIC, k: int = 5, *,
                category: str | None = None, region: str | None = None,
@@ -102,6 +106,14 @@ class Searcher:
                                code="invalid_audience", field="audiences")
         return SearchFilter(tuple(audiences), **payload)
 
-    def document(self, doc_id: str, audiences: Sequence[str] = PUBLIC) -> list[dict]:
-        """All chunks of one document, if it is in `audiences` (else an empty list)."""
+    def document(self, doc_id: str, audiences: Sequence[str] = PUBLIC,
+                 doc_hash: str | None = None) -> list[dict]:
+        """All chunks of one document, if it is in `audiences` (else an empty list). Given
+        the `doc_hash` of a hit, the version it names is read once and cached; the list is
+        shared, so callers must not change it."""
+        if doc_hash is None:
+            return self._read_document(doc_id, tuple(audiences))
+        return self._document_version(doc_id, tuple(audiences), doc_hash)
+
+    def _read_document(self, doc_id: str, audiences: tuple[str, ...], _hash: str = "") -> list[dict]:
         return self.store.doc_chunks(doc_id, self.audience_filter(audiences))

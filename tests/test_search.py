@@ -73,7 +73,7 @@ def _cli(services, *args):
     services.store.close()  # the embedded shard admits one process at a time; reopens lazily
     env = dict(os.environ, YUKUAI_DATA_DIR=str(services.settings.data_dir))
     return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_cli_search_prints_ranked_hits_as_json(corpus_services):
@@ -89,7 +89,7 @@ def test_cli_reports_a_busy_index_clearly(corpus_services):
     corpus_services.store.count()  # this process holds the shard open
     env = dict(os.environ, YUKUAI_DATA_DIR=str(corpus_services.settings.data_dir))
     out = subprocess.run([sys.executable, "-m", "assistant", "search", "社保", "--json"], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=120)
+                         env=env, capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 1 and json.loads(out.stdout)["error"]["code"] == "index_busy"
     assert "Traceback" not in out.stderr
 

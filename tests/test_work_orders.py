@@ -1,11 +1,15 @@
 """The work-order store on SQLite and on a real PostgreSQL server: lifecycle, history, SLA."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from chinese_calendar import is_workday
 
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
+from assistant.store import workorders
+from assistant.store.public import WorkOrderOut
+from assistant.store.workdays import LAST_YEAR, add_working_days, calendar_covers
 from assistant.store.workorders import WorkOrderStore, sla_deadline
 
 
@@ -59,3 +63,60 @@ def test_sla_deadlines_follow_the_table():
     assert sla_deadline("P3", friday)[0] == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     with pytest.raises(InvalidInput):
         sla_deadline("P9", friday)
+
+
+def test_the_json_is_the_public_model_in_the_api_s_shape(orders):
+    order = _new(orders)
+    assert list(order) == ["id", "agent", "category", "title", "summary", "department", "priority",
+                           "status", "created", "updated", "sla_deadline", "sla_rule", "decision",
+                           "history"]
+    assert list(order["history"][0]) == ["at", "from", "to", "actor", "note", "department"]
+    for moment in (order["created"], order["sla_deadline"], order["history"][0]["at"]):
+        assert moment.endswith("+00:00") and datetime.fromisoformat(moment).tzinfo is not None
+    assert WorkOrderOut.model_validate(order).model_dump(mode="json", by_alias=True) == order
+
+
+# -- SLA deadlines on China's official calendar (chinesecalendar's data) -------------------
+
+def test_working_days_skip_national_day():
+    """2025-10-01..08 are 国庆 and 中秋 holidays; Saturday 10-11 is a 调休 working day."""
+    before = datetime(2025, 9, 30, 9, 0, tzinfo=UTC)
+    assert sla_deadline("P2", before) == (datetime(2025, 10, 11, 9, 0, tzinfo=UTC), "sla-p2")
+    assert sla_deadline("P3", before)[0] == datetime(2025, 10, 14, 9, 0, tzinfo=UTC)
+    assert sla_deadline("P1", before)[0] == datetime(2025, 10, 1, 9, 0, tzinfo=UTC)  # hours
+
+
+def test_a_make_up_saturday_counts():
+    """Saturday 2026-05-09 is a working day in exchange for the 劳动节 holiday."""
+    friday = datetime(2026, 5, 8, 9, 0, tzinfo=UTC)
+    assert sla_deadline("P2", friday)[0] == datetime(2026, 5, 12, 9, 0, tzinfo=UTC)  # Sat, Mon, Tue
+
+
+def test_days_are_china_s_days():
+    """A day is a working day by its date in China (UTC+8)."""
+    # Friday 20:00 UTC is Saturday 04:00 in China; Sunday 20:00 UTC is Monday 04:00 there.
+    assert add_working_days(datetime(2026, 11, 20, 20, 0, tzinfo=UTC), 1) == \
+        datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
+    # 2025-09-30 20:00 UTC is 10-01 in China; 10-08 20:00 UTC is 10-09 04:00, a working day.
+    assert add_working_days(datetime(2025, 9, 30, 20, 0, tzinfo=UTC), 1) == \
+        datetime(2025, 10, 8, 20, 0, tzinfo=UTC)
+
+
+def test_beyond_the_calendar_s_years_monday_to_friday_and_said_so(orders, monkeypatch):
+    start = datetime(LAST_YEAR, 12, 30, 9, 0, tzinfo=UTC)
+    deadline, rule = sla_deadline("P3", start)
+    assert rule == "sla-p3" and not calendar_covers(start, deadline)
+    last_day = date(LAST_YEAR, 12, 31)
+    expected, left = start, 5
+    while left:  # the calendar's last known day, then Monday to Friday
+        expected += timedelta(days=1)
+        day = expected.date()
+        left -= is_workday(day) if day <= last_day else day.weekday() < 5
+    assert deadline == expected
+    monkeypatch.setattr(workorders, "_now", lambda: start)
+    order = _new(orders)
+    assert order["sla_deadline"] == deadline.isoformat() and order["sla_rule"] == "sla-p3"
+    assert "周一至周五" in order["history"][0]["note"]
+    inside = datetime(LAST_YEAR, 6, 1, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(workorders, "_now", lambda: inside)
+    assert _new(orders)["history"][0]["note"] == "智能体创建"

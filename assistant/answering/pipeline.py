@@ -81,7 +81,7 @@ class AnswerPipeline:
         docs: dict[str, list[dict]] = {}
         for hit in hits:
             if hit.doc_id not in docs and len(docs) < CANDIDATE_DOCS:
-                docs[hit.doc_id] = self.searcher.document(hit.doc_id, audiences(role))
+                docs[hit.doc_id] = self.searcher.document(hit.doc_id, audiences(role), hit.doc_hash)
         return docs
 
     @staticmethod
@@ -153,7 +153,6 @@ class AnswerPipeline:
                history: list[str] | None = None, temperature: float | None = None,
                max_tokens: int | None = None) -> Answer:
         config = self.models.get(model)
-        self.models.check_access(config, role)
         q, hits, docs = self.prepare(question, role, history)
         conf = self._confidence(q, hits, docs)
         base = {"model": config.name, "focus": q.focus, "standalone_query": q.standalone,
@@ -193,12 +192,9 @@ class AnswerPipeline:
                 seen.add(hit.chunk_id)
                 draft.passages.append(Passage(len(draft.passages) + 1, hit.doc_id, hit.chunk_id,
                                               hit.title, hit.section, hit.article, hit.text))
-        params = config.params
         try:
-            generated = backend.complete(
-                build_messages(q.text, draft.passages, history),
-                temperature=params.get("temperature", 0.2) if temperature is None else temperature,
-                max_tokens=params.get("max_tokens", 1024) if max_tokens is None else max_tokens)
+            generated = backend.complete(build_messages(q.text, draft.passages, history),
+                                         **config.generation_params(temperature, max_tokens))
         except BackendError as e:
             log.warning("backend %s failed: %s", config.name, e.message)
             return draft.text, NOTICE_DOWN

@@ -1,6 +1,5 @@
 """The FastAPI application: services built once in the lifespan, errors mapped in one place."""
 
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,8 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant import person_names
 from assistant.api.errors import error_response
-from assistant.api.metrics import Metrics
-from assistant.api.middleware import BodyLimit, CatchAll, RateLimit
+from assistant.api.middleware import BodyLimit, CatchAll, Measure, RateLimit
 from assistant.api.routers import (
     agents,
     ask,
@@ -89,7 +87,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="yukuai", version="0.1.0", lifespan=lifespan,
                   description="渝快办-style government service assistant API.")
-    app.state.metrics = Metrics()
     install_error_handlers(app)
     for router in (search.router, chat.router, ask.router, models.router,
                    certificates.router, agents.router, work_orders.router):
@@ -101,20 +98,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        per_path={certificates.PATH: upload_limit})
     app.add_middleware(RateLimit)
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = route.path if route else "unmatched"
-        app.state.metrics.requests.labels(path, str(response.status_code)).inc()
-        app.state.metrics.latency.labels(path).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(Measure)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics():
-        return Response(app.state.metrics.render(), media_type="text/plain; version=0.0.4")
+        return Response(app.state.services.metrics.render(),
+                        media_type="text/plain; version=0.0.4")
 
     @app.get("/", include_in_schema=False)
     async def chat_page():

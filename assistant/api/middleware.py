@@ -1,11 +1,13 @@
-"""ASGI middleware of the API: body limit, rate limit, and the last-resort error catcher.
+"""ASGI middleware of the API: metrics, rate limit, body limit, and the last-resort error
+catcher.
 
-All three are plain ASGI (not BaseHTTPMiddleware) so that they see every request, routed or
+All are plain ASGI (not BaseHTTPMiddleware) so that they see every request, routed or
 not, and answer without running the route: a 60 kB URL or a 1 MB body costs the other
 clients nothing beyond reading it.
 """
 
 import logging
+import time
 
 from starlette.datastructures import Headers
 
@@ -86,6 +88,32 @@ class RateLimit:
             except RateLimited as e:
                 return await send_error(send, e)
         await self.app(scope, receive, send)
+
+
+class Measure:
+    """Counts every response by route and status, and times it (Prometheus, /metrics)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started, status = time.perf_counter(), [500]
+
+        async def counted(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counted)
+        finally:
+            route = scope.get("route")
+            path = route.path if route else "unmatched"
+            metrics = scope["app"].state.services.metrics
+            metrics.requests.labels(path, str(status[0])).inc()
+            metrics.latency.labels(path).observe(time.perf_counter() - started)
 
 
 class CatchAll:

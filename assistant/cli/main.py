@@ -135,7 +135,6 @@ def ask(
     Example: yukuai ask "身份证丢了怎么补办" --json
              yukuai ask "那要多少钱？" --session s1
     """
-    from assistant.answering.conversation import ask as answer_question
     from assistant.api.deps import caller_id
 
     try:
@@ -144,8 +143,9 @@ def ask(
         services = Services.build(get_settings())
         # The command line is one local user, who names its own conversations.
         me = caller_id(None, "cli")
-        body, _ = answer_question(services, question, role, me, session and (me, session), model)
-        body["session_id"] = session
+        answer = services.conversations.ask(question, role=role, caller=me, model=model,
+                                            session=(me, session) if session else None)
+        body = {**answer.to_dict(), "session_id": session}
         services.close()
     except ServiceError as e:
         fail(e, as_json)

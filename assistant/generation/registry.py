@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant.errors import InvalidInput, ModelUnavailable, NotFound
 
+DEFAULT_TEMPERATURE, DEFAULT_MAX_TOKENS = 0.2, 1024
 _ENV = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
 
 
@@ -40,6 +41,15 @@ class ModelConfig(BaseModel):
     params: dict = Field(default_factory=dict)
     timeout_s: float = 60.0
     vllm: dict | None = None
+
+    def generation_params(self, temperature: float | None = None,
+                          max_tokens: int | None = None) -> dict:
+        """Sampling for one request: the request's values, else the config's `params`, else
+        one set of defaults for every model and endpoint."""
+        return {"temperature": self.params.get("temperature", DEFAULT_TEMPERATURE)
+                if temperature is None else temperature,
+                "max_tokens": int(self.params.get("max_tokens", DEFAULT_MAX_TOKENS))
+                if max_tokens is None else max_tokens}
 
 
 class ModelRegistry:

@@ -3,16 +3,21 @@
 States follow the internal lifecycle rules (hotline-work-order-lifecycle 二、工单状态):
 created → dispatched → in_progress → resolved → closed, plus re-dispatch (退单改派) and
 re-opening a resolved order (重办). Any other move is refused with 409 `illegal_transition`.
-The SLA deadline comes from agents/rules/sla.yaml (system defaults, not legal time limits).
+The SLA deadline comes from agents/rules/sla.yaml (system defaults, not legal time limits),
+counted in working days on China's official calendar (assistant/store/workdays.py). Orders
+are stored as `WorkOrder` rows and shown as `WorkOrderOut` (assistant/store/public.py).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select, update
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column, relationship, sessionmaker
 
 from assistant.errors import IllegalTransition, InvalidInput, NotFound
-from assistant.store.db import storable, storable_data
+from assistant.store.base import Base, utcnow
+from assistant.store.public import WorkOrderOut
+from assistant.store.storable import storable, storable_data
+from assistant.store.workdays import FIRST_YEAR, LAST_YEAR, add_working_days, calendar_covers
 
 STATES = ("created", "dispatched", "in_progress", "resolved", "closed")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -26,20 +31,14 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER on PostgreSQL
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
 def _now() -> datetime:
-    return datetime.now(UTC)
+    # The store's clock, by name, so that a test can set the day an order is created.
+    return utcnow()
 
 
-def _aware(d: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything here is stored in UTC.
-    return d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
+class WorkOrder(Base):
+    """A work order as stored; `WorkOrderOut` is what callers see of it."""
 
-
-class WorkOrder(_Base):
     __tablename__ = "work_orders"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agent: Mapped[str] = mapped_column(String(32), index=True)
@@ -57,16 +56,8 @@ class WorkOrder(_Base):
     events: Mapped[list["WorkOrderEvent"]] = relationship(
         order_by="WorkOrderEvent.id", lazy="selectin", cascade="all, delete-orphan")
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "agent": self.agent, "category": self.category, "title": self.title,
-                "summary": self.summary, "department": self.department, "priority": self.priority,
-                "status": self.status, "created": _aware(self.created).isoformat(),
-                "updated": _aware(self.updated).isoformat(),
-                "sla_deadline": _aware(self.sla_deadline).isoformat(), "sla_rule": self.sla_rule,
-                "decision": self.decision, "history": [e.to_dict() for e in self.events]}
 
-
-class WorkOrderEvent(_Base):
+class WorkOrderEvent(Base):
     """One step of a work order's history."""
 
     __tablename__ = "work_order_events"
@@ -79,39 +70,51 @@ class WorkOrderEvent(_Base):
     note: Mapped[str] = mapped_column(Text, default="")
     department: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
-    def to_dict(self) -> dict:
-        return {"at": _aware(self.at).isoformat(), "from": self.from_status, "to": self.to_status,
-                "actor": self.actor, "note": self.note, "department": self.department}
+
+def _public(order: WorkOrder) -> dict:
+    """The order as the API shows it (`WorkOrderOut`'s JSON form)."""
+    return WorkOrderOut.model_validate(order).model_dump(mode="json", by_alias=True)
 
 
 def sla_deadline(priority: str, start: datetime) -> tuple[datetime, str]:
-    """The resolve-by time for `priority` from the SLA table, and the rule id. Working days
-    skip Saturdays and Sundays only (no holiday calendar is bundled)."""
+    """The resolve-by time for `priority` from the SLA table, and the rule id. Hours count
+    around the clock; working days follow China's official calendar (holidays off, 调休
+    weekend days on), and Monday to Friday in the years the calendar does not know yet (the
+    order's creation note then says so; the rule id stays the table's)."""
+    deadline, rule, _ = _sla(priority, start)
+    return deadline, rule
+
+
+def _sla(priority: str, start: datetime) -> tuple[datetime, str, bool]:
+    """`sla_deadline`, and whether it counted working days beyond the calendar's years."""
     from agents.rulebook import RuleBook
 
     if priority not in PRIORITIES:
         raise InvalidInput(f"priority must be one of {PRIORITIES}", field="priority")
     rule = RuleBook.load("sla").lookup("resolve_within", priority=priority)
     if "hours" in rule.value:
-        return start + timedelta(hours=rule.value["hours"]), rule.id
-    day, left = start, rule.value["working_days"]
-    while left:
-        day += timedelta(days=1)
-        left -= day.weekday() < 5
-    return day, rule.id
+        return start + timedelta(hours=rule.value["hours"]), rule.id, False
+    deadline = add_working_days(start, rule.value["working_days"])
+    return deadline, rule.id, not calendar_covers(start, deadline)
+
+
+def _creation_note(beyond_calendar: bool) -> str:
+    if not beyond_calendar:
+        return "智能体创建"
+    return (f"智能体创建；节假日日历仅含{FIRST_YEAR}–{LAST_YEAR}年，"
+            "其后的办理时限按周一至周五计算")
 
 
 class WorkOrderStore:
-    """Work orders on an existing SQLAlchemy engine (the Store's), tables created on first use."""
+    """Work orders on the Store's engine (its migrations made the tables)."""
 
     def __init__(self, engine):
-        _Base.metadata.create_all(engine)
         self._session = sessionmaker(engine, expire_on_commit=False)
 
     def create(self, *, agent: str, category: str, title: str, summary: str, department: str,
                priority: str, decision: dict, actor: str = "agent") -> dict:
         created = _now()
-        deadline, rule = sla_deadline(priority, created)
+        deadline, rule, beyond_calendar = _sla(priority, created)
         with self._session() as s, s.begin():
             department = storable(department, 64)
             order = WorkOrder(agent=agent, category=category, title=storable(title, 200),
@@ -120,7 +123,8 @@ class WorkOrderStore:
                               status="created", created=created, updated=created,
                               sla_deadline=deadline, sla_rule=rule)
             order.events.append(WorkOrderEvent(from_status=None, to_status="created", actor=actor,
-                                               note="智能体创建", department=department, at=created))
+                                               note=_creation_note(beyond_calendar),
+                                               department=department, at=created))
             s.add(order)
         return self.get(order.id)
 
@@ -129,7 +133,7 @@ class WorkOrderStore:
             order = s.get(WorkOrder, order_id)
             if order is None:
                 raise NotFound(f"no work order {order_id}", code="work_order_not_found", field="id")
-            return order.to_dict()
+            return _public(order)
 
     def list(self, *, status: str | None = None, department: str | None = None,
              agent: str | None = None, priority: str | None = None, limit: int = 50,
@@ -142,7 +146,7 @@ class WorkOrderStore:
             if value is not None:
                 query = query.where(column == value)
         with self._session() as s:
-            return [o.to_dict() for o in s.scalars(query)]
+            return [_public(o) for o in s.scalars(query)]
 
     def transition(self, order_id: int, to_status: str, *, actor: str, note: str = "",
                    department: str | None = None) -> dict:
@@ -154,7 +158,7 @@ class WorkOrderStore:
         exactly one matches a row (PostgreSQL re-checks the condition after waiting for the
         row lock). The others are checked again against the new status. On SQLite, where
         `SELECT … FOR UPDATE` does nothing, the transaction also begins IMMEDIATE, taking
-        the write lock before the read (assistant/store/db.py).
+        the write lock before the read (assistant/store/base.py).
         """
         if to_status not in STATES:
             raise InvalidInput(f"status must be one of {STATES}", field="status")

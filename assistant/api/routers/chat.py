@@ -8,7 +8,7 @@ are the conversation it may follow up on.
 import json
 import time
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
 
@@ -59,25 +59,18 @@ def _chunk(base: dict, delta: dict, finish: str | None = None, **extra) -> str:
                        "description": "JSON, or with `stream` server-sent chunks ending in "
                                       "[DONE]"},
                  **errors(403, 404, 503)})
-async def chat_completions(req: ChatCompletionRequest, caller: CallerDep, services: ServicesDep,
-                           request: Request):
-    config = services.models.get(req.model)
-    services.models.check_access(config, caller.role)
+async def chat_completions(req: ChatCompletionRequest, caller: CallerDep, services: ServicesDep):
     users = [m.content for m in req.messages if m.role == "user" and m.content and m.content.strip()]
     if not users:
         raise InvalidInput("messages holds no user message with text", code="no_user_message",
                            field="messages")
-    if not config.grounded:
-        return await _raw(req, config, services)
+    if not services.models.get(req.model).grounded:
+        return await _raw(req, caller, services)
     question, history = users[-1], users[:-1]
     answer = await run_in_threadpool(
-        services.pipeline.answer, question, role=caller.role, model=config.name, history=history,
-        temperature=req.temperature, max_tokens=req.max_tokens)
-    request.app.state.metrics.answer(answer)
-    await run_in_threadpool(
-        services.db.audit, caller=caller.id, role=caller.role, endpoint="chat", question=question,
-        answer=answer.answer, model=answer.model, citations=[c["chunk_id"] for c in answer.citations],
-        confidence=answer.confidence, handoff=answer.handoff, notice=answer.notice)
+        services.conversations.ask, question, role=caller.role, caller=caller.id,
+        endpoint="chat", model=req.model, history=history, temperature=req.temperature,
+        max_tokens=req.max_tokens)
     completion = _completion(answer, question)
     if not req.stream:
         return completion
@@ -95,25 +88,24 @@ async def chat_completions(req: ChatCompletionRequest, caller: CallerDep, servic
     return EventSourceResponse(events(), sep="\n")
 
 
-async def _raw(req: ChatCompletionRequest, config, services: ServicesDep):
+async def _raw(req: ChatCompletionRequest, caller, services):
     """A model served as is, for staff: what vLLM would answer, without retrieval or guard."""
     messages = [m.model_dump() for m in req.messages]
-    params = {"temperature": config.params.get("temperature", 0.0) if req.temperature is None else req.temperature,
-              "max_tokens": config.params.get("max_tokens", 256) if req.max_tokens is None else req.max_tokens}
-    # Load the model now, so that a missing one is a clean 503 rather than a broken stream.
-    await run_in_threadpool(services.models.backend, config.name)
+    served = await run_in_threadpool(
+        services.conversations.raw, messages, role=caller.role, caller=caller.id,
+        model=req.model, temperature=req.temperature, max_tokens=req.max_tokens,
+        stream=req.stream)
+    model = services.models.get(req.model).name
     if not req.stream:
-        text = await run_in_threadpool(services.pipeline.raw, config.name, messages, stream=False, **params)
         prompt = "".join(m["content"] or "" for m in messages)
-        return ChatCompletion(model=config.name, choices=[Choice(message=ResponseMessage(content=text))],
-                              usage=_usage(prompt, text))
-    pieces = services.pipeline.raw(config.name, messages, stream=True, **params)
-    base = {"id": completion_id(), "created": int(time.time()), "model": config.name}
+        return ChatCompletion(model=model, choices=[Choice(message=ResponseMessage(content=served))],
+                              usage=_usage(prompt, served))
+    base = {"id": completion_id(), "created": int(time.time()), "model": model}
 
     async def events():
         yield _chunk(base, {"role": "assistant", "content": ""})
         try:
-            async for piece in iterate_in_threadpool(pieces):
+            async for piece in iterate_in_threadpool(served):
                 yield _chunk(base, {"content": piece})
         except BackendError as e:
             yield json.dumps({"error": e.to_dict()})

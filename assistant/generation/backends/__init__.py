@@ -5,8 +5,8 @@ model: the answer pipeline composes its answer from the retrieved passages. Addi
 backend is one new module with a `@register("name")` class and its import below.
 """
 
-from collections.abc import Callable, Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
 
 from assistant.errors import ModelUnavailable, YukuaiError
 
@@ -20,7 +20,8 @@ class BackendError(YukuaiError):
 class Backend(Protocol):
     generative: bool
 
-    def complete(self, messages: list[dict], *, temperature: float, max_tokens: int) -> str: ...
+    def complete(self, messages: list[dict], *, temperature: float, max_tokens: int,
+                 response_format: Mapping[str, Any] | None = None) -> str: ...
 
     def stream(self, messages: list[dict], *, temperature: float, max_tokens: int) -> Iterator[str]: ...
 
@@ -53,4 +54,4 @@ class ExtractiveBackend:
         pass
 
 
-from assistant.generation.backends import openai_backend, transformers_backend  # noqa: E402,F401
+from assistant.generation.backends import openai_backend, transformers_backend  # noqa: F401

@@ -1,6 +1,7 @@
 """Any OpenAI-compatible server: vLLM in production, or yukuai's own endpoint."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from assistant.errors import ModelUnavailable
 from assistant.generation.backends import BackendError, register
@@ -20,10 +21,15 @@ class OpenAIBackend:
         self.client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "EMPTY",
                                     timeout=config.timeout_s, max_retries=0)
 
-    def complete(self, messages: list[dict], *, temperature: float, max_tokens: int) -> str:
+    def complete(self, messages: list[dict], *, temperature: float, max_tokens: int,
+                 response_format: Mapping[str, Any] | None = None) -> str:
+        """The reply; `response_format` (OpenAI structured output, e.g. a `json_schema`) goes to
+        the server as is: vLLM constrains decoding to it."""
+        extra = {"response_format": dict(response_format)} if response_format else {}
         try:
             reply = self.client.chat.completions.create(
-                model=self.model, messages=messages, temperature=temperature, max_tokens=max_tokens)
+                model=self.model, messages=messages, temperature=temperature, max_tokens=max_tokens,
+                **extra)
         except self._errors as e:
             raise BackendError(f"generation server error: {type(e).__name__}") from e
         return reply.choices[0].message.content or ""

@@ -1,8 +1,9 @@
 """A causal LM from a local directory, run in-process with transformers."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import ModelUnavailable
 from assistant.generation.backends import BackendError, register
@@ -35,7 +36,10 @@ class TransformersBackend:
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
         return {"max_new_tokens": max_tokens, "pad_token_id": self.tokenizer.eos_token_id, **sampling}
 
-    def complete(self, messages: list[dict], *, temperature: float, max_tokens: int) -> str:
+    def complete(self, messages: list[dict], *, temperature: float, max_tokens: int,
+                 response_format: Mapping[str, Any] | None = None) -> str:
+        """The reply. `response_format` is accepted and not enforced (plain generate has no
+        constrained decoding): the caller validates the reply, as it must for any server."""
         import torch
 
         inputs = self._inputs(messages)
@@ -57,7 +61,7 @@ class TransformersBackend:
             try:
                 with self._lock:
                     self.model.generate(**inputs, **self._kwargs(temperature, max_tokens), streamer=streamer)
-            except Exception as e:
+            except Exception as e:  # noqa: BLE001 - re-raised below as BackendError
                 errors.append(e)
                 streamer.end()
 
