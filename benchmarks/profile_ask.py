@@ -1,4 +1,5 @@
-"""Where a distinct /v1/ask spends its time: py-spy samples `yukuai serve` (every thread)
+"""Where a distinct /v1/ask (or with --repeated, one whose embedding is cached) spends its
+time: py-spy samples `yukuai serve` (every thread)
 while clients send new questions, and the samples are summed by function (self time) and
 by our own module (inclusive: a function and everything it calls).
 
@@ -40,14 +41,15 @@ PARTS = {
 }
 
 
-def drive(url: str, clients: int, seconds: float) -> int:
+def drive(url: str, clients: int, seconds: float, repeated: bool = False) -> int:
     qs, stop, done = questions(), time.perf_counter() + seconds, Counter()
 
     def client(k: int):
         with httpx.Client(base_url=url, timeout=60) as http:
             i = k
             while time.perf_counter() < stop:
-                http.post("/v1/ask", json={"question": f"{qs[i % len(qs)]}（{k}-{i}）"})
+                q = qs[i % len(qs)]
+                http.post("/v1/ask", json={"question": q if repeated else f"{q}（{k}-{i}）"})
                 done[k] += 1
                 i += clients
 
@@ -57,6 +59,12 @@ def drive(url: str, clients: int, seconds: float) -> int:
     for t in threads:
         t.join()
     return sum(done.values())
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def summarise(raw: Path) -> tuple[Counter, Counter, int]:
@@ -82,24 +90,28 @@ def main():
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--repeated", action="store_true",
+                    help="the dataset's questions as they are (cached embeddings): what is left")
     args = ap.parse_args()
     raw = Path(tempfile.mkdtemp()) / "ask.txt"
     spy = Path(sys.executable).with_name("py-spy")
     with serve(YUKUAI_RATE_LIMIT_PER_MINUTE="0",
                YUKUAI_DATA_DIR=os.environ.get("YUKUAI_DATA_DIR", str(ROOT / "data"))) as (url, proc):
-        drive(url, args.clients, 3)  # warm-up
+        drive(url, args.clients, 3, args.repeated)  # warm-up
         recorder = subprocess.Popen([str(spy), "record", "--pid", str(proc.pid), "--format", "raw",
                                      "--rate", "250", "--output", str(raw), "--nonblocking"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1)
-        started = time.perf_counter()
-        n = drive(url, args.clients, args.seconds)
-        elapsed = time.perf_counter() - started
+        started, cpu_before = time.perf_counter(), cpu_seconds(proc.pid)
+        n = drive(url, args.clients, args.seconds, args.repeated)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(proc.pid) - cpu_before
         recorder.send_signal(2)
         recorder.wait(timeout=60)
     own, parts, busy = summarise(raw)
     console = Console()
-    console.print(f"{n} requests in {elapsed:.1f} s ({n / elapsed:.1f} req/s); {busy} busy samples")
+    console.print(f"{n} requests in {elapsed:.1f} s ({n / elapsed:.1f} req/s); server CPU "
+                  f"{cpu / n * 1000:.1f} ms per request (py-spy's own reading included); "
+                  f"{busy} busy samples")
     table = Table("part (inclusive)", "share of busy samples", title="Where the server's CPU goes")
     for part, c in parts.most_common():
         table.add_row(part, f"{c / busy:.1%}")

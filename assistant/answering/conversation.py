@@ -28,13 +28,14 @@ class Conversations:
 
     def ask(self, question: str, *, role: str, caller: str, endpoint: str = "ask",
             model: str | None = None, session: Session | None = None,
-            history: list[str] | None = None, temperature: float | None = None,
-            max_tokens: int | None = None) -> Answer:
-        """Answer `question` for `caller`; earlier questions come from `session` (the store)
-        or from `history` (a chat's earlier user messages)."""
+            new_session: bool = False, history: list[str] | None = None,
+            temperature: float | None = None, max_tokens: int | None = None) -> Answer:
+        """Answer `question` for `caller`; earlier questions come from `session` (the store;
+        a `new_session` has none, so it is not read) or from `history` (a chat's earlier
+        user messages)."""
         config = self.models.get(model)
         self.models.check_access(config, role)
-        if session:
+        if session and not new_session:
             history = self.db.history(*session)
         answer = self.pipeline.answer(question, role=role, model=config.name, history=history,
                                       temperature=temperature, max_tokens=max_tokens)

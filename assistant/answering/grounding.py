@@ -7,6 +7,7 @@ Numbers are compared by value, so 六十日 in a passage supports 60日 in an an
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from retrieval.numerals import CN_NUMERAL, cn_int
 
@@ -20,8 +21,22 @@ _ARABIC = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 
 
-def numbers(text: str) -> set[float]:
+def numbers(text: str) -> frozenset[float]:
     """The numeric values stated in `text` (citation markers excluded)."""
+    return _numbers(text) if len(text) <= _CACHED_CHARS else _read_numbers(text)
+
+
+# The passages an answer cites are the corpus's own, read again for every question that
+# retrieves them: their numbers are read once.
+_CACHED_CHARS = 4000
+
+
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> frozenset[float]:
+    return _read_numbers(text)
+
+
+def _read_numbers(text: str) -> frozenset[float]:
     text = CITATION.sub(" ", text)
     values: set[float] = set()
     for m in _ARABIC.finditer(text):
@@ -35,7 +50,7 @@ def numbers(text: str) -> set[float]:
         if value is not None:
             # Beyond float's range it is infinity, as float() makes a long Arabic number.
             values.add(float(value) if value < 10**308 else math.inf)
-    return values
+    return frozenset(values)
 
 
 @dataclass

@@ -22,5 +22,5 @@ async def ask_route(req: AskRequest, caller: CallerDep, services: ServicesDep):
         session_id, key = services.sessions.issue(owner)
     answer = await run_in_threadpool(
         services.conversations.ask, req.question, role=caller.role, caller=caller.id,
-        model=req.model, session=(owner, key))
+        model=req.model, session=(owner, key), new_session=not req.session_id)
     return {**answer.to_dict(), "session_id": session_id}
